@@ -1,0 +1,152 @@
+import type { CustomerField } from '../customer';
+
+/** The rules in force for one site: rules/global.json with rules/sites/<site>.json merged over it.
+ * Every part is required here; the files themselves may leave out what the global file sets. */
+export interface SiteRules {
+  site: SiteIdentity;
+  fields: FieldRules;
+  normalisation: NormalisationRules;
+  matching: MatchingRules;
+  survivorship: SurvivorshipRules;
+  stewardship: StewardshipRules;
+  sla: SlaRules;
+}
+
+export interface SiteIdentity {
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 */
+  country: string;
+  /** IANA time zone, e.g. Europe/Paris */
+  timeZone: string;
+  /** e.g. "EU-GDPR", "US-CA-CCPA" */
+  jurisdiction: string;
+}
+
+export interface FieldRules {
+  /** fields a record must carry to be accepted */
+  required: CustomerField[];
+  /** extra per-field patterns on top of the built-in format checks (email, phone, dates, country) */
+  patterns: Partial<Record<CustomerField, { regex: string; description: string }>>;
+  /** a birth date outside this age range is rejected as implausible */
+  birthDate: { minAgeYears: number; maxAgeYears: number };
+}
+
+export interface NormalisationRules {
+  /** country used to read phone numbers written without an international prefix */
+  defaultPhoneCountry: string;
+  /** country assumed when a record has none */
+  defaultCountry: string;
+  /** how stored names are cased; match keys are always lower case */
+  nameCase: 'preserve' | 'title' | 'upper' | 'lower';
+  /** strip accents from stored values; match keys are always stripped */
+  stripAccents: boolean;
+}
+
+/** Names the scorer can compare: any customer field, or the given and family names together. */
+export type MatchField = CustomerField | 'fullName';
+
+export type ComparatorName =
+  | 'exact'
+  | 'jaroWinkler'
+  | 'levenshtein'
+  | 'name'
+  | 'date'
+  | 'email'
+  | 'phone'
+  | 'postcode';
+
+/** m = P(level | same person), u = P(level | different people). Weight = log2(m / u). */
+export interface LevelProbabilities {
+  m: number;
+  u: number;
+}
+
+export interface FieldComparison {
+  field: MatchField;
+  comparator: ComparatorName;
+  /** comparator settings, e.g. { "close": 0.92 } for a Jaro-Winkler similarity level */
+  params?: Record<string, number | string | boolean>;
+  /** m and u for each level the comparator yields; a missing value on either side weighs 0 */
+  levels: Record<string, LevelProbabilities>;
+}
+
+export interface BlockingKey {
+  name: string;
+  /** the match-key columns that must agree (exact) or be similar (trigram) */
+  fields: MatchField[];
+  method: 'exact' | 'trigram';
+  /** pg_trgm similarity for the trigram method */
+  minSimilarity?: number;
+}
+
+export interface MatchingRules {
+  blocking: BlockingKey[];
+  comparisons: FieldComparison[];
+  /** prior probability that a candidate pair found by blocking is the same person */
+  priorProbability: number;
+  /** match probability at or above which a record links without review, and the floor of review */
+  thresholds: { autoLink: number; review: number };
+  /** most candidates scored per record */
+  maxCandidates: number;
+}
+
+export type SurvivorshipStrategy =
+  | 'mostRecent'
+  | 'mostComplete'
+  | 'mostFrequent'
+  | 'sitePriority'
+  | 'sourcePriority';
+
+export interface SurvivorshipRules {
+  default: SurvivorshipStrategy;
+  fields: Partial<Record<CustomerField, SurvivorshipStrategy>>;
+  /** site ids, most trusted first */
+  sitePriority: string[];
+  /** source system names, most trusted first */
+  sourcePriority: string[];
+}
+
+export interface StewardshipRules {
+  /** emails of the site's data stewards */
+  stewards: string[];
+  /** emails of the back-up stewards that escalations go to */
+  backups: string[];
+  /** emails of the compliance officers */
+  complianceOfficers: string[];
+}
+
+/** ISO 8601 durations, counted on the site's working calendar. */
+export interface SlaRules {
+  reviewRemindAfter: string;
+  reviewEscalateAfter: string;
+  reviewExpireAfter: string;
+}
+
+/** rules/global.json: company-wide defaults, and the JSON pointers that sites may not change. */
+export interface GlobalRuleFile {
+  company: { name: string };
+  /** JSON pointers into SiteRules that a site file may not set to another value */
+  locks: string[];
+  fields: FieldRules;
+  normalisation: NormalisationRules;
+  matching: MatchingRules;
+  survivorship: SurvivorshipRules;
+  stewardship: StewardshipRules;
+  sla: SlaRules;
+}
+
+type DeepPartial<T> = T extends readonly (infer _U)[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** rules/sites/<site>.json: the site's identity and whatever it overrides. */
+export type SiteRuleFile = { site: SiteIdentity } & DeepPartial<Omit<SiteRules, 'site'>>;
+
+/** Site rules with the content hash of their merged form: the version every decision records. */
+export interface VersionedSiteRules {
+  rules: SiteRules;
+  version: string;
+}
