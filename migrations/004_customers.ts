@@ -30,6 +30,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('raw_hash').notNullable();
     t.jsonb('record');
     t.jsonb('problems');
+    // what onboarding decided: { outcome, customerId?, taskId?, ... } (ids and numbers only)
+    t.jsonb('outcome');
     // match keys: lower case, accents stripped, punctuation removed
     t.text('given_name_key');
     t.text('family_name_key');

@@ -150,3 +150,9 @@ export interface VersionedSiteRules {
   rules: SiteRules;
   version: string;
 }
+
+/** Where the rules in force come from (the registry of rule files, later the database). */
+export interface SiteRulesSource {
+  forSite(siteId: string): VersionedSiteRules | undefined;
+  siteIds(): string[];
+}

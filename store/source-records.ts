@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { CustomerRecord, RecordProblem } from '../core/customer';
+import type { MatchKeys } from '../core/matching/keys';
+
+export type SourceRecordStatus = 'received' | 'linked' | 'pending_review' | 'rejected';
+
+export interface SourceRecordKey {
+  siteId: string;
+  sourceSystem: string;
+  sourceId: string;
+}
+
+export interface SourceRecord extends SourceRecordKey {
+  id: string;
+  status: SourceRecordStatus;
+  customerId: string | null;
+  raw: CustomerRecord;
+  rawHash: string;
+  record: CustomerRecord | null;
+  problems: RecordProblem[] | null;
+  rulesVersion: string | null;
+  workflowId: string | null;
+  receivedAt: Date;
+  updatedAt: Date;
+}
+
+type Queryable = Knex | Knex.Transaction;
+
+/** A stable hash of what a site sent: a repeat with the same content is the same record. */
+export function recordHash(record: CustomerRecord): string {
+  const sorted = Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+/** Stores a received record once per (site, system, source id). `created` is false when it was
+ * there already; the stored one is returned either way. */
+export async function receiveSourceRecord(
+  db: Queryable,
+  key: SourceRecordKey,
+  raw: CustomerRecord,
+  workflowId: string,
+): Promise<{ sourceRecord: SourceRecord; created: boolean }> {
+  const inserted = await db('source_records')
+    .insert({
+      site_id: key.siteId,
+      source_system: key.sourceSystem,
+      source_id: key.sourceId,
+      raw: JSON.stringify(raw),
+      raw_hash: recordHash(raw),
+      workflow_id: workflowId,
+    })
+    .onConflict(['site_id', 'source_system', 'source_id'])
+    .ignore()
+    .returning('*');
+  if (inserted.length > 0) return { sourceRecord: fromRow(inserted[0]), created: true };
+  const existing = await findSourceRecordByKey(db, key);
+  if (!existing) throw new Error('source record vanished between insert and read');
+  return { sourceRecord: existing, created: false };
+}
+
+export async function findSourceRecordByKey(db: Queryable, key: SourceRecordKey): Promise<SourceRecord | undefined> {
+  const row = await db('source_records')
+    .where({ site_id: key.siteId, source_system: key.sourceSystem, source_id: key.sourceId })
+    .first();
+  return row ? fromRow(row) : undefined;
+}
+
+export async function getSourceRecord(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<SourceRecord> {
+  const query = db('source_records').where({ id }).first();
+  if (options.forUpdate) query.forUpdate();
+  const row = await query;
+  if (!row) throw new Error(`no source record ${id}`);
+  return fromRow(row);
+}
+
+export async function sourceRecordsOfCustomer(db: Queryable, customerId: string): Promise<SourceRecord[]> {
+  const rows = await db('source_records').where({ customer_id: customerId }).orderBy('received_at');
+  return rows.map(fromRow);
+}
+
+export async function saveNormalised(
+  db: Queryable,
+  id: string,
+  normalised: { record: CustomerRecord; keys: MatchKeys; rulesVersion: string },
+): Promise<void> {
+  await db('source_records')
+    .where({ id })
+    .update({
+      record: JSON.stringify(normalised.record),
+      ...normalised.keys,
+      problems: null,
+      rules_version: normalised.rulesVersion,
+      updated_at: db.fn.now(),
+    });
+}
+
+export async function markRejected(db: Queryable, id: string, problems: RecordProblem[], rulesVersion: string): Promise<void> {
+  await db('source_records')
+    .where({ id })
+    .update({ status: 'rejected', problems: JSON.stringify(problems), rules_version: rulesVersion, updated_at: db.fn.now() });
+}
+
+export async function setStatus(
+  db: Queryable,
+  id: string,
+  status: SourceRecordStatus,
+  customerId: string | null,
+): Promise<void> {
+  await db('source_records').where({ id }).update({ status, customer_id: customerId, updated_at: db.fn.now() });
+}
+
+function fromRow(row: Record<string, any>): SourceRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    sourceSystem: row.source_system,
+    sourceId: row.source_id,
+    status: row.status,
+    customerId: row.customer_id,
+    raw: row.raw,
+    rawHash: row.raw_hash,
+    record: row.record,
+    problems: row.problems,
+    rulesVersion: row.rules_version,
+    workflowId: row.workflow_id,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+  };
+}
