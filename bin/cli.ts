@@ -5,7 +5,7 @@ import { issueTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/
 import { addUserCommand, listUsersCommand } from './cli/users';
 
 const USAGE = `usage: npm run cli -- <command>
-  users add --email E --name N --roles steward,compliance,admin,integration --sites fr-paris-hq,de-munich-plant|*
+  users add --email E --name N --roles steward,compliance,admin,integration --sites fr-paris-hq,de-munich-plant (or '*', quoted, for every site)
   users list
   tokens issue --email E [--label L] [--expires-days N]
   tokens list --email E
