@@ -50,6 +50,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['site_id', 'source_system', 'source_id']);
   });
   await knex.raw('CREATE INDEX source_records_customer ON source_records (customer_id)');
+  await knex.raw('CREATE INDEX source_records_workflow ON source_records (workflow_id)');
   await knex.raw('CREATE INDEX source_records_name_trgm ON source_records USING gin (name_key gin_trgm_ops)');
   await knex.raw('CREATE INDEX source_records_family_trgm ON source_records USING gin (family_name_key gin_trgm_ops)');
   await knex.raw('CREATE INDEX source_records_email ON source_records (email_key)');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { CustomerRecord, RecordProblem } from '../core/customer';
 import type { MatchKeys } from '../core/matching/keys';
+import type { OnboardingOutcome } from '../core/onboarding';
 
 export type SourceRecordStatus = 'received' | 'linked' | 'pending_review' | 'rejected';
 
@@ -19,6 +20,7 @@ export interface SourceRecord extends SourceRecordKey {
   rawHash: string;
   record: CustomerRecord | null;
   problems: RecordProblem[] | null;
+  outcome: OnboardingOutcome | null;
   rulesVersion: string | null;
   workflowId: string | null;
   receivedAt: Date;
@@ -101,13 +103,8 @@ export async function markRejected(db: Queryable, id: string, problems: RecordPr
     .update({ status: 'rejected', problems: JSON.stringify(problems), rules_version: rulesVersion, updated_at: db.fn.now() });
 }
 
-export async function setStatus(
-  db: Queryable,
-  id: string,
-  status: SourceRecordStatus,
-  customerId: string | null,
-): Promise<void> {
-  await db('source_records').where({ id }).update({ status, customer_id: customerId, updated_at: db.fn.now() });
+export async function setOutcome(db: Queryable, id: string, outcome: OnboardingOutcome): Promise<void> {
+  await db('source_records').where({ id }).update({ outcome: JSON.stringify(outcome), updated_at: db.fn.now() });
 }
 
 function fromRow(row: Record<string, any>): SourceRecord {
@@ -122,9 +119,15 @@ function fromRow(row: Record<string, any>): SourceRecord {
     rawHash: row.raw_hash,
     record: row.record,
     problems: row.problems,
+    outcome: row.outcome,
     rulesVersion: row.rules_version,
     workflowId: row.workflow_id,
     receivedAt: row.received_at,
     updatedAt: row.updated_at,
   };
+}
+
+export async function findSourceRecordByWorkflowId(db: Queryable, workflowId: string): Promise<SourceRecord | undefined> {
+  const row = await db('source_records').where({ workflow_id: workflowId }).first();
+  return row ? fromRow(row) : undefined;
 }

@@ -1,0 +1,79 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Knex } from 'knex';
+import { foldText } from '../core/matching/keys';
+import type { SiteRules } from '../core/rules/types';
+import { computeGoldenRecord } from '../core/survivorship';
+import { appendChange } from '../store/change-log';
+import { findGoldenRecord, insertGoldenRecord, updateGoldenRecord, type GoldenRecord } from '../store/customers';
+import { sourceRecordsOfCustomer, type SourceRecord } from '../store/source-records';
+import type { CustomerRecord } from '../core/customer';
+
+function survivorSource(sourceRecord: SourceRecord) {
+  if (!sourceRecord.record) throw new Error(`source record ${sourceRecord.id} is not normalised`);
+  return {
+    sourceRecordId: sourceRecord.id,
+    siteId: sourceRecord.siteId,
+    sourceSystem: sourceRecord.sourceSystem,
+    receivedAt: sourceRecord.receivedAt,
+    record: sourceRecord.record,
+  };
+}
+
+function nameKeyOf(record: CustomerRecord): string | null {
+  const key = [foldText(record.givenName), foldText(record.familyName)].filter(Boolean).join(' ');
+  return key || null;
+}
+
+export async function createGoldenRecordFrom(
+  trx: Knex.Transaction,
+  sourceRecord: SourceRecord,
+  rules: SiteRules,
+  rulesVersion: string,
+  actor: string,
+): Promise<GoldenRecord> {
+  const { record, provenance } = computeGoldenRecord([survivorSource(sourceRecord)], rules.survivorship);
+  const golden = await insertGoldenRecord(trx, sourceRecord.siteId, { record, provenance, nameKey: nameKeyOf(record), rulesVersion });
+  await appendChange(trx, {
+    entityType: 'customer',
+    entityId: golden.id,
+    siteId: sourceRecord.siteId,
+    action: 'created',
+    after: record,
+    actor,
+    rulesVersion,
+    idempotencyKey: `${sourceRecord.id}:golden-created`,
+  });
+  return golden;
+}
+
+/** Derives the golden record again from all its source records under the survivorship rules;
+ * writes it, with lineage, only when something changed. */
+export async function recomputeGoldenRecord(
+  trx: Knex.Transaction,
+  customerId: string,
+  rules: SiteRules,
+  rulesVersion: string,
+  actor: string,
+  idempotencyKey: string,
+): Promise<GoldenRecord> {
+  const current = await findGoldenRecord(trx, customerId, { forUpdate: true });
+  if (!current) throw new Error(`no golden record ${customerId}`);
+  const sources = await sourceRecordsOfCustomer(trx, customerId);
+  const { record, provenance } = computeGoldenRecord(sources.map(survivorSource), rules.survivorship);
+  if (isDeepStrictEqual(record, current.record) && isDeepStrictEqual(provenance, current.provenance)) {
+    return current;
+  }
+  const updated = await updateGoldenRecord(trx, customerId, { record, provenance, nameKey: nameKeyOf(record), rulesVersion });
+  await appendChange(trx, {
+    entityType: 'customer',
+    entityId: customerId,
+    siteId: current.homeSiteId,
+    action: 'recomputed',
+    before: current.record,
+    after: record,
+    actor,
+    rulesVersion,
+    idempotencyKey: `${idempotencyKey}:golden-recomputed`,
+  });
+  return updated;
+}

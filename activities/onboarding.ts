@@ -1,0 +1,192 @@
+import type { CustomerRecord } from '../core/customer';
+import { matchKeys } from '../core/matching/keys';
+import { rankCandidates } from '../core/matching/score';
+import { normaliseRecord } from '../core/normalise';
+import type { BestCandidate, OnboardingOutcome, OnboardingSteps, PreparedRecord } from '../core/onboarding';
+import { validateRecord } from '../core/records/validate';
+import type { SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
+import type { Db } from '../runtime/db';
+import { appendChange } from '../store/change-log';
+import { saveMatchEvaluation } from '../store/match-evaluations';
+import { rememberRuleVersion } from '../store/rule-versions';
+import { getSourceRecord, markRejected, saveNormalised, setOutcome, type SourceRecord } from '../store/source-records';
+import { openTask } from '../store/tasks';
+import { findCandidateRecords } from './matching-store';
+import { createGoldenRecordFrom, recomputeGoldenRecord } from './golden-records';
+
+export interface OnboardingDeps {
+  db: Db;
+  rules: SiteRulesSource;
+}
+
+/** How many best-scoring golden records are kept as evidence for one record. */
+const EVALUATIONS_KEPT = 3;
+
+/** The onboarding steps over Postgres. Each is idempotent: it checks what is stored before it
+ * changes anything, and writes lineage under a key derived from the record and the step. */
+export function createOnboardingActivities({ db, rules }: OnboardingDeps): OnboardingSteps {
+  const rulesOf = async (siteId: string): Promise<VersionedSiteRules> => {
+    const versioned = rules.forSite(siteId);
+    if (!versioned) throw new Error(`no rules for site ${siteId}`);
+    await rememberRuleVersion(db, siteId, versioned);
+    return versioned;
+  };
+
+  return {
+    async prepareSourceRecord({ sourceRecordId, actor }): Promise<PreparedRecord> {
+      const sourceRecord = await getSourceRecord(db, sourceRecordId);
+      if (sourceRecord.outcome) return { state: 'done', outcome: sourceRecord.outcome };
+      const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
+      const problems = validateRecord(sourceRecord.raw, siteRules);
+      if (problems.length > 0) {
+        const outcome: OnboardingOutcome = { outcome: 'rejected', sourceRecordId, problems, rulesVersion: version };
+        await db.transaction(async (trx) => {
+          await markRejected(trx, sourceRecordId, problems, version);
+          await setOutcome(trx, sourceRecordId, outcome);
+          await appendChange(trx, {
+            entityType: 'source_record',
+            entityId: sourceRecordId,
+            siteId: sourceRecord.siteId,
+            action: 'rejected',
+            after: { problems },
+            actor,
+            rulesVersion: version,
+            idempotencyKey: `${sourceRecordId}:rejected`,
+          });
+        });
+        return { state: 'rejected', problems, rulesVersion: version };
+      }
+      const record = normaliseRecord(sourceRecord.raw, siteRules.normalisation);
+      await db.transaction(async (trx) => {
+        await saveNormalised(trx, sourceRecordId, { record, keys: matchKeys(record), rulesVersion: version });
+        await appendChange(trx, {
+          entityType: 'source_record',
+          entityId: sourceRecordId,
+          siteId: sourceRecord.siteId,
+          action: 'normalised',
+          before: sourceRecord.raw,
+          after: record,
+          actor,
+          rulesVersion: version,
+          idempotencyKey: `${sourceRecordId}:normalised:${version}`,
+        });
+      });
+      return { state: 'valid', rulesVersion: version };
+    },
+
+    async matchSourceRecord({ sourceRecordId }) {
+      const sourceRecord = await getSourceRecord(db, sourceRecordId);
+      const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
+      const record = normalisedOf(sourceRecord);
+      const candidates = await findCandidateRecords(db, matchKeys(record), siteRules.matching, {
+        excludeSourceRecordId: sourceRecordId,
+        limit: siteRules.matching.maxCandidates,
+      });
+      const ranked = rankCandidates(record, candidates, siteRules.matching).slice(0, EVALUATIONS_KEPT);
+      let best: BestCandidate | undefined;
+      for (const candidate of ranked) {
+        const evaluationId = await saveMatchEvaluation(db, {
+          sourceRecordId,
+          customerId: candidate.customerId,
+          matchedSourceRecordId: candidate.sourceRecordId,
+          score: candidate.score,
+          rulesVersion: version,
+        });
+        best ??= { customerId: candidate.customerId, evaluationId, probability: candidate.score.probability, band: candidate.score.band };
+      }
+      return { best, candidates: candidates.length };
+    },
+
+    async linkSourceRecord({ sourceRecordId, customerId, probability, actor }) {
+      return db.transaction(async (trx) => {
+        const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
+        if (sourceRecord.outcome) return sourceRecord.outcome;
+        const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
+        const outcome: OnboardingOutcome = { outcome: 'linked', sourceRecordId, customerId, probability, rulesVersion: version };
+        await linkToGoldenRecord(trx, sourceRecord, customerId, actor, version);
+        await recomputeGoldenRecord(trx, customerId, siteRules, version, actor, `${sourceRecordId}:linked`);
+        await setOutcome(trx, sourceRecordId, outcome);
+        return outcome;
+      });
+    },
+
+    async openDuplicateReview({ sourceRecordId, customerId, evaluationId, probability, actor }) {
+      return db.transaction(async (trx) => {
+        const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
+        if (sourceRecord.outcome) return sourceRecord.outcome;
+        const { version } = await rulesOf(sourceRecord.siteId);
+        const { task } = await openTask(trx, {
+          siteId: sourceRecord.siteId,
+          type: 'duplicate_review',
+          idempotencyKey: `duplicate_review:${sourceRecordId}:${customerId}`,
+          workflowId: actor,
+          sourceRecordId,
+          customerId,
+          matchEvaluationId: evaluationId,
+          details: { probability },
+          rulesVersion: version,
+        });
+        const outcome: OnboardingOutcome = {
+          outcome: 'review',
+          sourceRecordId,
+          taskId: task.id,
+          candidateCustomerId: customerId,
+          probability,
+          rulesVersion: version,
+        };
+        await trx('source_records').where({ id: sourceRecordId }).update({ status: 'pending_review', updated_at: trx.fn.now() });
+        await setOutcome(trx, sourceRecordId, outcome);
+        await appendChange(trx, {
+          entityType: 'task',
+          entityId: task.id,
+          siteId: sourceRecord.siteId,
+          action: 'opened',
+          after: { type: 'duplicate_review', sourceRecordId, customerId, evaluationId },
+          actor,
+          rulesVersion: version,
+          idempotencyKey: `${task.id}:opened`,
+        });
+        return outcome;
+      });
+    },
+
+    async createGoldenRecord({ sourceRecordId, actor }) {
+      return db.transaction(async (trx) => {
+        const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
+        if (sourceRecord.outcome) return sourceRecord.outcome;
+        const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
+        const golden = await createGoldenRecordFrom(trx, sourceRecord, siteRules, version, actor);
+        await linkToGoldenRecord(trx, sourceRecord, golden.id, actor, version);
+        const outcome: OnboardingOutcome = { outcome: 'created', sourceRecordId, customerId: golden.id, rulesVersion: version };
+        await setOutcome(trx, sourceRecordId, outcome);
+        return outcome;
+      });
+    },
+  };
+}
+
+function normalisedOf(sourceRecord: SourceRecord): CustomerRecord {
+  if (!sourceRecord.record) throw new Error(`source record ${sourceRecord.id} is not normalised yet`);
+  return sourceRecord.record;
+}
+
+async function linkToGoldenRecord(
+  trx: Db,
+  sourceRecord: SourceRecord,
+  customerId: string,
+  actor: string,
+  rulesVersion: string,
+): Promise<void> {
+  await trx('source_records').where({ id: sourceRecord.id }).update({ status: 'linked', customer_id: customerId, updated_at: trx.fn.now() });
+  await appendChange(trx, {
+    entityType: 'source_record',
+    entityId: sourceRecord.id,
+    siteId: sourceRecord.siteId,
+    action: 'linked',
+    before: { status: sourceRecord.status, customerId: sourceRecord.customerId },
+    after: { status: 'linked', customerId },
+    actor,
+    rulesVersion,
+    idempotencyKey: `${sourceRecord.id}:linked:${customerId}`,
+  });
+}

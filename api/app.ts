@@ -1,0 +1,45 @@
+import express from 'express';
+import { authenticate, currentUser } from './auth';
+import type { ApiContext } from './context';
+import { errorHandler, unknownRoute } from './errors';
+import { customerRoutes } from './routes/customers';
+import { taskRoutes } from './routes/tasks';
+import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
+import { sitesOf } from '../store/users';
+
+/** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
+export function createApp(context: ApiContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', async (_req, res) => {
+    await context.db.raw('SELECT 1');
+    res.json({ status: 'ok', sites: context.rules.siteIds().length });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(authenticate(context.db));
+  api.get('/me', (_req, res) => {
+    const user = currentUser(res);
+    res.json({ ...user, sites: user.sites });
+  });
+  api.get('/sites', (_req, res) => {
+    const user = currentUser(res);
+    const sites = sitesOf(user, context.rules.siteIds()).map((siteId) => {
+      const { rules, version } = context.rules.forSite(siteId)!;
+      return { ...rules.site, rulesVersion: version };
+    });
+    res.json({ sites });
+  });
+  api.use(customerRoutes(context));
+  api.use(taskRoutes(context));
+  api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
+  app.use('/api', api);
+  app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
+
+  app.use(unknownRoute);
+  app.use(errorHandler(context.log));
+  return app;
+}

@@ -1,0 +1,5 @@
+/** Workflow ids are business keys, so starting the same work twice finds the first run. */
+export const workflowIds = {
+  onboarding: (siteId: string, sourceSystem: string, sourceId: string) => `onboarding:${siteId}:${sourceSystem}:${sourceId}`,
+  import: (importId: string) => `import:${importId}`,
+};

@@ -1,0 +1,91 @@
+import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { formatRuleFileError } from '../core/rules/rule-file-error';
+import { createApp } from '../api/app';
+import type { ApiContext } from '../api/context';
+import type { Config } from './config';
+import { connectDatabase, migrateToLatest, type Db } from './db';
+import type { Log } from './log';
+import { recordRuleVersions, RulesRegistry, type RulesWatcher } from './rules-registry';
+import { createWorker, type WorkerDeps } from './worker';
+
+/** The pieces the entry points (start, api, worker) put together. Each returns how to stop it. */
+
+export async function openDatabase(url: string, log: Log): Promise<Db> {
+  const db = connectDatabase(url);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log(`database migrated: ${applied.join(', ')}`);
+  return db;
+}
+
+/** Loads the rule files (refusing to start on invalid ones) and reloads them when they change;
+ * an invalid change is reported and the last valid rules stay in force. */
+export async function loadRules(config: Config, db: Db, log: Log): Promise<{ rules: RulesRegistry; watcher: RulesWatcher }> {
+  const rules = RulesRegistry.load(config.rulesDir);
+  await recordRuleVersions(db, rules);
+  log(`rules loaded from ${config.rulesDir}: ${rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ')}`);
+  const watcher = rules.watch((reload) => {
+    if (reload.ok) {
+      log(`rules reloaded: ${rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ')}`);
+      recordRuleVersions(db, rules).catch((error) => log(`could not record rule versions: ${String(error)}`));
+    } else {
+      log(`rules NOT reloaded, the last valid version stays in force:\n  ${reload.errors.map(formatRuleFileError).join('\n  ')}`);
+    }
+  });
+  return { rules, watcher };
+}
+
+export async function connectTemporalClient(config: Config, address: string): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
+}
+
+export async function runWorker(config: Config, address: string, deps: WorkerDeps, log: Log): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps });
+  const running = worker.run();
+  log(`worker polling task queue "${config.taskQueue}" on ${address}`);
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export async function serveApi(config: Config, context: ApiContext): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = http.createServer(createApp(context));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  return {
+    url: config.publicUrl,
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** Runs `stop` functions in reverse order on Ctrl-C or SIGTERM, once. */
+export function stopOnSignals(stops: Array<() => Promise<void>>, log: Log): void {
+  let stopping = false;
+  const stopAll = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    for (const stop of [...stops].reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`while stopping: ${String(error)}`);
+      }
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stopAll('SIGINT'));
+  process.on('SIGTERM', () => void stopAll('SIGTERM'));
+}

@@ -1,0 +1,35 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { SiteRulesSource } from '../core/rules/types';
+import { createOnboardingActivities } from '../activities/onboarding';
+import type { Db } from './db';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
+
+export interface WorkerDeps {
+  db: Db;
+  rules: SiteRulesSource;
+}
+
+export function createActivities(deps: WorkerDeps) {
+  return {
+    ...createOnboardingActivities(deps),
+  };
+}
+
+/** A worker for every workflow and activity of the platform, on one task queue. Pass a
+ * pre-built bundle (tests build it once per run); otherwise the workflow code is bundled here. */
+export async function createWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: WorkerDeps;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}

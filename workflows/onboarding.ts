@@ -1,0 +1,17 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { runOnboarding, type OnboardingOutcome, type OnboardingSteps } from '../core/onboarding';
+
+const steps = proxyActivities<OnboardingSteps>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+export interface OnboardingInput {
+  /** the stored source record: the workflow carries its id, never its personal data */
+  sourceRecordId: string;
+}
+
+/** Started as onboarding:<site>:<system>:<sourceId> (core/workflow-ids). */
+export async function onboarding(input: OnboardingInput): Promise<OnboardingOutcome> {
+  return runOnboarding(steps, input.sourceRecordId, workflowInfo().workflowId);
+}
