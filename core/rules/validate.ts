@@ -1,5 +1,4 @@
 import { isCountryCode } from '../countries';
-import { comparatorLevels } from '../matching/comparators';
 import { parseJsonPointer, valueAtPointer } from './json-pointer';
 import { findLockViolations, mergeSiteRules } from './merge';
 import type { RuleFileError } from './rule-file-error';
@@ -31,10 +30,9 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
   ];
 }
 
-type RuleValues = Pick<SiteRuleFile, 'fields' | 'normalisation' | 'matching' | 'sla'>;
+type RuleValues = Pick<SiteRuleFile, 'fields' | 'normalisation' | 'sla'>;
 
-/** Checks of single values the schema cannot make: regexes compile, countries exist, comparators
- * yield the levels given m and u, durations parse. */
+/** Checks of single values the schema cannot make: regexes compile, countries exist, durations parse. */
 function ruleValueErrors(rules: RuleValues, file: string): RuleFileError[] {
   const errors: RuleFileError[] = [];
   for (const [field, pattern] of Object.entries(rules.fields?.patterns ?? {})) {
@@ -51,12 +49,6 @@ function ruleValueErrors(rules: RuleValues, file: string): RuleFileError[] {
       errors.push({ file, pointer: `/normalisation/${key}`, reason: `unknown country code "${country}": use an ISO 3166-1 alpha-2 code such as FR` });
     }
   }
-  (rules.matching?.comparisons ?? []).forEach(({ comparator, levels }, index) => {
-    const yielded = comparatorLevels(comparator);
-    for (const level of Object.keys(levels).filter((name) => !yielded.includes(name))) {
-      errors.push({ file, pointer: `/matching/comparisons/${index}/levels/${level}`, reason: `the ${comparator} comparator yields no level "${level}"; its levels: ${yielded.join(', ')}` });
-    }
-  });
   for (const [key, duration] of Object.entries(rules.sla ?? {})) {
     if (duration !== undefined && !parseIsoDuration(duration)) {
       errors.push({ file, pointer: `/sla/${key}`, reason: `"${duration}" is not an ISO 8601 duration such as P2D or PT4H` });
