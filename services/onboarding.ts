@@ -25,8 +25,9 @@ export interface OnboardingStatus {
 
 const MAX_KEY_LENGTH = 200;
 
-/** Reads a submission from a request body; throws 422 listing every problem. */
-export function parseSubmission(siteId: string, body: unknown): Submission {
+/** Reads a submission from a request body and checks its record against the site's rules;
+ * throws 422 listing every problem, of the envelope and of each field, at once. */
+export function parseSubmission(siteId: string, body: unknown, rules: SiteRules): Submission {
   const problems: RecordProblem[] = [];
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   for (const key of ['sourceSystem', 'sourceId'] as const) {
@@ -43,23 +44,16 @@ export function parseSubmission(siteId: string, body: unknown): Submission {
     for (const [field, value] of Object.entries(rawRecord)) {
       if (!isCustomerField(field)) {
         problems.push({ field: `record.${field}`, rule: 'unknown_field', expected: `one of ${CUSTOMER_FIELDS.join(', ')}` });
-      } else if (value === null || value === undefined || value === '') {
-        continue;
-      } else if (typeof value !== 'string') {
-        problems.push({ field: `record.${field}`, rule: 'type', expected: 'a string' });
-      } else {
+      } else if (typeof value === 'string' && value.trim() !== '') {
         record[field] = value;
+      } else if (value !== null && value !== undefined && value !== '') {
+        problems.push({ field: `record.${field}`, rule: 'type', expected: 'a string' });
       }
     }
+    for (const problem of validateRecord(record, rules)) problems.push({ ...problem, field: `record.${problem.field}` });
   }
   if (problems.length > 0) throw unprocessable(`the submission has ${problems.length} problem(s)`, { problems });
   return { siteId, sourceSystem: String(input.sourceSystem).trim(), sourceId: String(input.sourceId).trim(), record };
-}
-
-/** Checks a record against the site's rules; throws 422 naming every field that is wrong. */
-export function assertValidRecord(record: CustomerRecord, rules: SiteRules): void {
-  const problems = validateRecord(record, rules).map((problem) => ({ ...problem, field: `record.${problem.field}` }));
-  if (problems.length > 0) throw unprocessable(`the record has ${problems.length} problem(s)`, { problems });
 }
 
 /** Stores the record and starts its onboarding workflow, once per (site, system, source id); waits

@@ -2,7 +2,8 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { runOnboarding, type OnboardingOutcome, type OnboardingSteps } from '../core/onboarding';
 
 const steps = proxyActivities<OnboardingSteps>({
-  startToCloseTimeout: '1 minute',
+  // each step is one short transaction: a worker that dies mid-step is noticed and retried soon
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 

@@ -4,7 +4,7 @@ import { siteRules, type ApiContext } from '../context';
 import { notFound } from '../errors';
 import { optionalString, pageOf } from '../params';
 import { customerView, searchCustomers } from '../../services/customers';
-import { assertValidRecord, onboardingStatus, parseSubmission, submitRecord } from '../../services/onboarding';
+import { onboardingStatus, parseSubmission, submitRecord } from '../../services/onboarding';
 import { findSourceRecordByWorkflowId } from '../../store/source-records';
 import { canActOnSite } from '../../store/users';
 
@@ -19,8 +19,7 @@ export function customerRoutes(context: ApiContext): Router {
     const siteId = req.params.site;
     const { rules } = siteRules(context, siteId);
     requireAccess(user, { roles: ONBOARDING_ROLES, site: siteId });
-    const submission = parseSubmission(siteId, req.body);
-    assertValidRecord(submission.record, rules);
+    const submission = parseSubmission(siteId, req.body, rules);
     const { created, status } = await submitRecord(
       { db: context.db, client: context.temporal, taskQueue: context.taskQueue },
       submission,

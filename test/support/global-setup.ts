@@ -5,6 +5,8 @@ import { startEmbeddedPostgres } from '../../runtime/embedded-postgres';
 import { connectDatabase, databaseUrl, ensureDatabase, migrateToLatest } from '../../runtime/db';
 import { freePort } from '../../runtime/ports';
 import { startTemporalDevServer } from '../../runtime/temporal-server';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../runtime/worker';
 import { TEMPLATE_DATABASE, type TestServers } from './servers';
 
 /** One PostgreSQL and one Temporal dev server for the whole run: each test file then takes its
@@ -28,7 +30,12 @@ export default async function globalSetup(): Promise<void> {
     logFile: path.join(workDir, 'temporal.log'),
   });
 
-  const servers: TestServers = { postgresUrl: postgres.serverUrl, temporalAddress: temporal.address, workDir };
+  // bundled once for the run: every test worker loads this file instead of bundling again
+  const workflowBundlePath = path.join(workDir, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  fs.writeFileSync(workflowBundlePath, code);
+
+  const servers: TestServers = { postgresUrl: postgres.serverUrl, temporalAddress: temporal.address, workDir, workflowBundlePath };
   process.env.TEST_SERVERS = JSON.stringify(servers);
   Object.assign(globalThis, { __stopTestServers: async () => {
     await temporal.stop();
@@ -36,3 +43,6 @@ export default async function globalSetup(): Promise<void> {
     fs.rmSync(workDir, { recursive: true, force: true });
   } });
 }
+
+const ignore = () => undefined;
+const quietLogger = { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };

@@ -7,6 +7,7 @@ export interface TestServers {
   postgresUrl: string;
   temporalAddress: string;
   workDir: string;
+  workflowBundlePath: string;
 }
 
 export function testServers(): TestServers {

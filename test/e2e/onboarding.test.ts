@@ -1,0 +1,147 @@
+import { call, startTestPlatform, type TestPlatform } from '../support/platform';
+
+const PARIS = 'fr-paris-hq';
+const LYON = 'fr-lyon-store';
+
+const marie = {
+  givenName: 'Marie-Hélène',
+  familyName: 'Dupont',
+  birthDate: '1984-03-12',
+  email: 'Marie.Dupont@Example.fr',
+  phone: '06 12 34 56 78',
+  street: '12 rue de la Paix',
+  postcode: '75002',
+  city: 'Paris',
+  country: 'FR',
+};
+
+describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
+  let platform: TestPlatform;
+  let parisSystem: string;
+  let lyonSystem: string;
+  let parisSteward: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    parisSystem = await platform.tokenFor(['integration'], [PARIS]);
+    lyonSystem = await platform.tokenFor(['integration'], [LYON]);
+    parisSteward = await platform.tokenFor(['steward'], [PARIS]);
+    admin = await platform.tokenFor(['admin'], ['*']);
+  });
+  afterAll(() => platform.stop());
+
+  const onboard = (site: string, token: string, sourceSystem: string, sourceId: string, record: Record<string, string>) =>
+    call(platform.baseUrl, 'POST', `/api/sites/${site}/customers`, { token, body: { sourceSystem, sourceId, record } });
+
+  const count = async (table: string) => Number((await platform.database.db(table).count('* as n'))[0].n);
+
+  let marieId: string;
+
+  it('creates a golden record for a clean new customer', async () => {
+    const response = await onboard(PARIS, parisSystem, 'crm', 'C-1', marie);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ workflowId: 'onboarding:fr-paris-hq:crm:C-1', status: 'completed', outcome: { outcome: 'created' } });
+    marieId = response.body.outcome.customerId;
+    const golden = await call(platform.baseUrl, 'GET', `/api/customers/${marieId}`, { token: parisSteward });
+    expect(golden.status).toBe(200);
+    expect(golden.body.record).toMatchObject({ familyName: 'Dupont', email: 'marie.dupont@example.fr', phone: '+33612345678', birthDate: '1984-03-12' });
+  });
+
+  it('links an exact duplicate sent by another site to the same golden record, and explains why', async () => {
+    const response = await onboard(LYON, lyonSystem, 'pos', 'L-77', { ...marie, phone: '+33 6 12 34 56 78' });
+    expect(response.status).toBe(201);
+    expect(response.body.outcome).toMatchObject({ outcome: 'linked', customerId: marieId });
+    expect(await count('customers')).toBe(1);
+
+    const golden = await call(platform.baseUrl, 'GET', `/api/customers/${marieId}`, { token: admin });
+    expect(golden.body.sourceRecords).toHaveLength(2);
+    const linked = golden.body.sourceRecords.find((source: { siteId: string }) => source.siteId === LYON);
+    expect(linked.match.probability).toBeGreaterThanOrEqual(0.9);
+    expect(linked.match.fields.length).toBeGreaterThan(3);
+    expect(linked.match.fields[0]).toEqual(expect.objectContaining({ field: expect.any(String), level: expect.any(String), weight: expect.any(Number) }));
+    expect(golden.body.lineage.map((entry: { action: string }) => entry.action)).toEqual(
+      expect.arrayContaining(['received', 'normalised', 'created', 'linked']),
+    );
+    expect(golden.body.lineage.every((entry: { rulesVersion: string | null; action: string }) => entry.action === 'received' || entry.rulesVersion)).toBe(true);
+  });
+
+  it('sends a near duplicate to review and keeps the record pending', async () => {
+    const response = await onboard(PARIS, parisSystem, 'erp', 'E-5', {
+      givenName: 'Marie',
+      familyName: 'Dupond',
+      birthDate: '1984-03-12',
+      email: 'mh.dupond@example.org',
+      country: 'FR',
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.outcome).toMatchObject({ outcome: 'review', candidateCustomerId: marieId });
+    const tasks = await call(platform.baseUrl, 'GET', '/api/tasks?status=open', { token: parisSteward });
+    expect(tasks.status).toBe(200);
+    expect(tasks.body.tasks).toEqual([expect.objectContaining({ id: response.body.outcome.taskId, type: 'duplicate_review', customerId: marieId, siteId: PARIS })]);
+    const stored = await platform.database.db('source_records').where({ source_id: 'E-5' }).first();
+    expect(stored).toMatchObject({ status: 'pending_review', customer_id: null });
+    expect(await count('customers')).toBe(1);
+  });
+
+  it('answers a repeated POST with the first outcome and stores nothing twice', async () => {
+    const before = { sources: await count('source_records'), changes: await count('change_log') };
+    const response = await onboard(PARIS, parisSystem, 'crm', 'C-1', marie);
+    expect(response.status).toBe(200);
+    expect(response.body.outcome).toMatchObject({ outcome: 'created', customerId: marieId });
+    expect({ sources: await count('source_records'), changes: await count('change_log') }).toEqual(before);
+    const status = await call(platform.baseUrl, 'GET', '/api/onboardings/onboarding:fr-paris-hq:crm:C-1', { token: parisSystem });
+    expect(status.body).toMatchObject({ status: 'completed', outcome: { outcome: 'created', customerId: marieId } });
+  });
+
+  it('refuses the same source id with other content, and keeps the first', async () => {
+    const response = await onboard(PARIS, parisSystem, 'crm', 'C-1', { ...marie, familyName: 'Martin' });
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toMatch(/already received/);
+  });
+
+  it('rejects an invalid record with every problem and stores nothing', async () => {
+    const before = await count('source_records');
+    const response = await onboard(PARIS, parisSystem, 'crm', 'C-bad', {
+      givenName: 'Jean',
+      email: 'not-an-email',
+      birthDate: '1990-02-31',
+      phone: '12',
+      shoeSize: '42',
+    });
+    expect(response.status).toBe(422);
+    const fields = response.body.error.details.problems.map((problem: { field: string }) => problem.field);
+    expect(fields).toEqual(expect.arrayContaining(['record.familyName', 'record.email', 'record.birthDate', 'record.phone', 'record.shoeSize']));
+    expect(JSON.stringify(response.body)).not.toContain('not-an-email');
+    expect(await count('source_records')).toBe(before);
+  });
+
+  it('answers bad requests with clear errors', async () => {
+    const body = { sourceSystem: 'crm', sourceId: 'X', record: marie };
+    expect((await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/customers`, { body })).status).toBe(401);
+    expect((await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/customers`, { body, token: 'stw_wrong' })).status).toBe(401);
+    const otherSite = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/customers`, { body, token: lyonSystem });
+    expect(otherSite.status).toBe(403);
+    expect(otherSite.body.error.message).toContain(PARIS);
+    const compliance = await platform.tokenFor(['compliance'], [PARIS]);
+    const wrongRole = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/customers`, { body, token: compliance });
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body.error.message).toMatch(/role/);
+    const unknownSite = await call(platform.baseUrl, 'POST', '/api/sites/xx-nowhere/customers', { body, token: admin });
+    expect(unknownSite.status).toBe(404);
+    expect(unknownSite.body.error.message).toContain('xx-nowhere');
+    const malformed = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/customers`, { rawBody: '{"sourceSystem": ', token: admin });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('malformed_json');
+  });
+
+  it('searches golden records within the caller\'s sites only', async () => {
+    const found = await call(platform.baseUrl, 'GET', '/api/customers?q=dupont', { token: parisSteward });
+    expect(found.status).toBe(200);
+    expect(found.body.customers.map((customer: { id: string }) => customer.id)).toEqual([marieId]);
+    const munichSteward = await platform.tokenFor(['steward'], ['de-munich-plant']);
+    const none = await call(platform.baseUrl, 'GET', '/api/customers?q=dupont', { token: munichSteward });
+    expect(none.body.customers).toEqual([]);
+    expect((await call(platform.baseUrl, 'GET', `/api/customers/${marieId}`, { token: munichSteward })).status).toBe(403);
+  });
+});

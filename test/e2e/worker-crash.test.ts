@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { stopChild } from '../../runtime/temporal-server';
+import { call, startTestPlatform, type TestPlatform } from '../support/platform';
+import { testServers } from '../support/servers';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The worker as its own process, as a deployment runs it. */
+function spawnWorker(platform: TestPlatform): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bin', 'worker.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: platform.database.url,
+      TEMPORAL_ADDRESS: testServers().temporalAddress,
+      TEMPORAL_TASK_QUEUE: platform.taskQueue,
+    },
+    stdio: 'ignore',
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a worker killed in the middle of an onboarding', () => {
+  let platform: TestPlatform;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ withWorker: false, onboardingWaitMs: 0 });
+  });
+  afterAll(async () => {
+    for (const worker of workers) await stopChild(worker);
+    await platform.stop();
+  });
+
+  it('is resumed by another worker: one golden record, no lineage written twice', async () => {
+    const { db } = platform.database;
+    const token = await platform.tokenFor(['integration'], ['fr-paris-hq']);
+
+    // Hold a lock that blocks creating golden records: the worker gets stuck inside that step.
+    const blocker = await db.transaction();
+    await blocker.raw('LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE');
+
+    const first = spawnWorker(platform);
+    workers.push(first);
+    const response = await call(platform.baseUrl, 'POST', '/api/sites/fr-paris-hq/customers', {
+      token,
+      body: { sourceSystem: 'crm', sourceId: 'K-1', record: { givenName: 'Karl', familyName: 'Kessler', email: 'karl@example.de', country: 'DE' } },
+    });
+    expect(response.status).toBe(202);
+
+    await until('the worker to wait on the lock', async () => {
+      const { rows } = await db.raw(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'insert into \"customers\"%'",
+      );
+      return rows.length > 0 ? true : undefined;
+    });
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    await blocker.rollback();
+
+    workers.push(spawnWorker(platform));
+    const outcome = await platform.client.workflow.getHandle(response.body.workflowId).result();
+    expect(outcome).toMatchObject({ outcome: 'created' });
+
+    expect(await db('customers').count('* as n')).toEqual([{ n: '1' }]);
+    const entries = await db('change_log').select('entity_type', 'entity_id', 'action');
+    const distinct = new Set(entries.map((entry) => `${entry.entity_type}:${entry.entity_id}:${entry.action}`));
+    expect(distinct.size).toBe(entries.length);
+    expect(entries.map((entry) => entry.action).sort()).toEqual(['created', 'linked', 'normalised', 'received']);
+  });
+});

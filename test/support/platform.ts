@@ -1,0 +1,136 @@
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { RulesRegistry } from '../../runtime/rules-registry';
+import { createWorker } from '../../runtime/worker';
+import { createUser, issueToken, type Role } from '../../store/users';
+import { createTestDatabase, testServers, type TestDatabase } from './servers';
+
+export const RULES_DIR = path.join(__dirname, '..', '..', 'rules');
+
+let runtimeInstalled = false;
+/** Worker logs stay quiet in tests unless something goes wrong. */
+function quietWorkerRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed by an earlier test file in this process
+  }
+}
+
+export interface TestPlatform {
+  baseUrl: string;
+  database: TestDatabase;
+  rules: RulesRegistry;
+  client: Client;
+  taskQueue: string;
+  /** a user with these roles and sites, and its bearer token */
+  tokenFor(roles: Role[], sites: string[]): Promise<string>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The platform in-process on the shared test servers: its own database, task queue, worker and
+ * API on a free port. */
+export async function startTestPlatform(options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number } = {}): Promise<TestPlatform> {
+  quietWorkerRuntime();
+  const servers = testServers();
+  const database = await createTestDatabase();
+  const rules = RulesRegistry.load(options.rulesDir ?? RULES_DIR);
+  const connection = await Connection.connect({ address: servers.temporalAddress });
+  const client = new Client({ connection });
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+
+  let worker: { instance: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
+  const startWorker = async () => {
+    const workerConnection = await NativeConnection.connect({ address: servers.temporalAddress });
+    const instance = await createWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { db: database.db, rules },
+      workflowBundle: { codePath: servers.workflowBundlePath },
+    });
+    worker = { instance, running: instance.run(), connection: workerConnection };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    worker.instance.shutdown();
+    await worker.running;
+    await worker.connection.close();
+    worker = undefined;
+  };
+  if (options.withWorker ?? true) await startWorker();
+
+  const server = http.createServer(
+    createApp({
+      db: database.db,
+      rules,
+      temporal: client,
+      taskQueue,
+      onboardingWaitMs: options.onboardingWaitMs ?? 10_000,
+      publicUrl: 'http://127.0.0.1',
+      outboxEnabled: true,
+      log: () => undefined,
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+
+  let users = 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    database,
+    rules,
+    client,
+    taskQueue,
+    startWorker,
+    stopWorker,
+    async tokenFor(roles, sites) {
+      users += 1;
+      const user = await createUser(database.db, { email: `user${users}@test.example`, name: `User ${users}`, roles, sites });
+      return (await issueToken(database.db, user.id, 'test')).token;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await stopWorker();
+      await connection.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A JSON request as a client would send it. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) {
+    body = options.rawBody;
+    headers['content-type'] = options.contentType ?? 'application/json';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(baseUrl + urlPath, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed };
+}
