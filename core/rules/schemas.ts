@@ -58,20 +58,18 @@ function describeAjvError(error: ErrorObject, file: string): RuleFileError[] {
         ? [{ file, pointer: error.instancePath, reason: `must be one of ${allowed}` }]
         : [{ file, pointer: at(error.propertyName), reason: `unexpected key "${error.propertyName}"; allowed: ${allowed}` }];
     }
-    case 'pattern':
-    case 'format': {
-      const what = error.parentSchema?.description ?? `${error.keyword} ${String(error.schema)}`;
-      return [{ file, pointer: error.instancePath, reason: `invalid value: expected ${lowerFirst(String(what))}` }];
+    case 'format':
+      return [{ file, pointer: error.instancePath, reason: `must be a valid ${String(error.schema)}` }];
+    case 'pattern': {
+      // the pattern's schema describes the format in words, which helps more than the regex
+      const what = error.parentSchema?.description ?? `a value matching ${String(error.schema)}`;
+      return [{ file, pointer: error.instancePath, reason: `invalid value: expected ${String(what)}` }];
     }
     case 'type':
       return [{ file, pointer: error.instancePath, reason: `must be ${withArticle(String(params.type))}` }];
     default:
       return [{ file, pointer: error.instancePath, reason: error.message ?? error.keyword }];
   }
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function withArticle(jsonType: string): string {

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseRuleFile } from '../../core/rules/parse-rule-file';
+import type { RuleFileError } from '../../core/rules/rule-file-error';
+import { buildRuleSet } from '../../core/rules/rule-set';
+import { validateGlobalRuleFile, validateSiteRuleFile } from '../../core/rules/validate';
+import { demoSiteRuleFile, globalRuleFile, readJson, RULE_FIXTURES_DIRECTORY, RULES_DIRECTORY } from '../support/rule-files';
+
+function validateFixture(name: string): RuleFileError[] {
+  const file = `sites/${name}.json`;
+  return validateSiteRuleFile(readJson(path.join(RULE_FIXTURES_DIRECTORY, file)), file, globalRuleFile());
+}
+
+function errorAt(errors: RuleFileError[], pointer: string): string {
+  const error = errors.find((candidate) => candidate.pointer === pointer);
+  if (!error) throw new Error(`no error at ${pointer}; errors: ${JSON.stringify(errors, null, 2)}`);
+  return error.reason;
+}
+
+describe('the demo rule files', () => {
+  it('are valid', () => {
+    expect(validateGlobalRuleFile(globalRuleFile())).toEqual([]);
+    for (const siteId of ['fr-paris-hq', 'fr-lyon-store', 'de-munich-plant']) {
+      expect(validateSiteRuleFile(demoSiteRuleFile(siteId), `sites/${siteId}.json`, globalRuleFile())).toEqual([]);
+    }
+  });
+});
+
+describe('schema errors', () => {
+  const errors = validateFixture('schema-errors');
+
+  it('name the file and say what is missing or unexpected', () => {
+    expect(errors.every((error) => error.file === 'sites/schema-errors.json')).toBe(true);
+    expect(errorAt(errors, '/site')).toBe('missing required property "timeZone"');
+    expect(errorAt(errors, '/retention')).toMatch(/^unexpected property "retention"; allowed: .*fields.*matching/);
+    expect(errorAt(errors, '/survivorship/fields/shoeSize')).toMatch(/^unexpected key "shoeSize"; allowed: .*"givenName"/);
+  });
+
+  it('list the allowed values and describe expected formats', () => {
+    expect(errorAt(errors, '/normalisation/nameCase')).toBe('must be one of "preserve", "title", "upper", "lower"');
+    expect(errorAt(errors, '/site/country')).toMatch(/ISO 3166-1 alpha-2/);
+    expect(errorAt(errors, '/stewardship/stewards/0')).toMatch(/email/);
+    expect(errorAt(errors, '/sla/reviewRemindAfter')).toMatch(/ISO 8601 duration/);
+  });
+
+  it('report each problem once', () => {
+    const keys = errors.map((error) => `${error.pointer} ${error.reason}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('check the global file against its own schema', () => {
+    const global = { ...globalRuleFile(), matching: { ...globalRuleFile().matching, priorProbability: 2 } };
+    delete (global as Partial<typeof global>).sla;
+    const globalErrors = validateGlobalRuleFile(global);
+    expect(errorAt(globalErrors, '')).toBe('missing required property "sla"');
+    expect(errorAt(globalErrors, '/matching/priorProbability')).toBe('must be < 1');
+  });
+});
+
+describe('semantic errors', () => {
+  const errors = validateFixture('semantic-errors');
+
+  it('catch what the schema cannot', () => {
+    expect(errorAt(errors, '/site/id')).toMatch(/differs from the file name/);
+    expect(errorAt(errors, '/site/country')).toMatch(/unknown country code "QQ"/);
+    expect(errorAt(errors, '/site/timeZone')).toMatch(/unknown time zone "Europe\/Atlantis"/);
+    expect(errorAt(errors, '/fields/patterns/nationalId/regex')).toMatch(/not a valid regular expression/);
+    expect(errorAt(errors, '/matching/thresholds/review')).toMatch(/review must be at most autoLink/);
+    expect(errorAt(errors, '/stewardship/stewards')).toMatch(/at least one steward/);
+    expect(errorAt(errors, '/sla/reviewEscalateAfter')).toMatch(/must not be shorter than reviewRemindAfter/);
+  });
+
+  it('report changes to locked rules', () => {
+    const lockErrors = validateFixture('locked-changes');
+    expect(lockErrors.map((error) => error.pointer)).toEqual(['/fields/birthDate/minAgeYears']);
+    expect(lockErrors[0].reason).toMatch(/locked by global.json/);
+  });
+
+  it('check that every lock points at a global rule', () => {
+    const global = { ...globalRuleFile(), locks: ['/fields/birthDate', '/fields/shoeSize'] };
+    expect(validateGlobalRuleFile(global)).toEqual([
+      { file: 'global.json', pointer: '/locks/1', reason: expect.stringMatching(/points at nothing/) },
+    ]);
+  });
+
+  it('check the global file for consistency too', () => {
+    const global = globalRuleFile();
+    global.fields.birthDate = { minAgeYears: 90, maxAgeYears: 18 };
+    expect(errorAt(validateGlobalRuleFile(global), '/fields/birthDate/minAgeYears')).toMatch(/must be below maxAgeYears/);
+  });
+});
+
+describe('JSON syntax errors', () => {
+  it('give the line and column', () => {
+    const text = fs.readFileSync(path.join(RULE_FIXTURES_DIRECTORY, 'sites', 'syntax-error.json'), 'utf8');
+    const parsed = parseRuleFile('sites/syntax-error.json', text);
+    expect(parsed).toEqual({
+      ok: false,
+      error: { file: 'sites/syntax-error.json', pointer: '', reason: 'invalid JSON at line 5, column 5: expected "," or "}", found "\\""' },
+    });
+  });
+
+  it.each([
+    ['{"a": [1, 2,]}', 'line 1, column 13: expected a value'],
+    ['{"a": 1', 'line 1, column 8: expected "," or "}", found the end of the file'],
+    ['{a: 1}', 'line 1, column 2: expected a property name in double quotes'],
+    ['\n\n{"a": "tab\there"}', 'line 3, column 11: expected a closing double quote'],
+  ])('locate the error in %j', (text, expected) => {
+    const parsed = parseRuleFile('x.json', text);
+    expect(parsed.ok ? 'parsed' : parsed.error.reason).toContain(expected);
+  });
+});
+
+describe('buildRuleSet', () => {
+  const read = (file: string) => ({ file, text: fs.readFileSync(path.join(RULES_DIRECTORY, file), 'utf8') });
+  const demoSites = ['sites/de-munich-plant.json', 'sites/fr-lyon-store.json', 'sites/fr-paris-hq.json'].map(read);
+
+  it('merges and versions every site of a valid set', () => {
+    const ruleSet = buildRuleSet(read('global.json'), demoSites);
+    if (!ruleSet.ok) throw new Error(JSON.stringify(ruleSet.errors));
+    expect([...ruleSet.sites.keys()].sort()).toEqual(['de-munich-plant', 'fr-lyon-store', 'fr-paris-hq']);
+    expect(ruleSet.sites.get('de-munich-plant')?.rules.normalisation.defaultPhoneCountry).toBe('DE');
+    expect(ruleSet.sites.get('fr-paris-hq')?.version).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects the whole set when one file is invalid, reporting every error', () => {
+    const broken = { file: 'sites/fr-lyon-store.json', text: '{"site": ' };
+    const ruleSet = buildRuleSet(read('global.json'), [...demoSites.filter((site) => site.file !== broken.file), broken]);
+    expect(ruleSet).toEqual({ ok: false, errors: [expect.objectContaining({ file: 'sites/fr-lyon-store.json', pointer: '' })] });
+  });
+
+  it('still checks site files against their schema when the global file is invalid', () => {
+    const ruleSet = buildRuleSet({ file: 'global.json', text: '{}' }, [{ file: 'sites/x.json', text: '{"site": {}}' }]);
+    expect(ruleSet.ok).toBe(false);
+    const files = ruleSet.ok ? [] : ruleSet.errors.map((error) => error.file);
+    expect(new Set(files)).toEqual(new Set(['global.json', 'sites/x.json']));
+  });
+});
