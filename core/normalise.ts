@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CustomerField, CustomerRecord } from './customer';
 import type { NormalisationRules } from './rules/types';
 
@@ -92,28 +92,27 @@ export function normalisePhone(value: string | undefined, country: string | unde
   return phone?.isPossible() ? phone.number : undefined;
 }
 
-/** ISO 3166-1 alpha-2 from a code or an English country name ("France", "united kingdom"). */
+/** ISO 3166-1 alpha-2 from a code or an English country name ("France", "united kingdom", "UK"). */
 export function normaliseCountry(value: string | undefined): string | undefined {
   const cleaned = cleanText(value, true);
   if (cleaned === undefined) return undefined;
+  const byName = countryCodesByName().get(cleaned.toLowerCase());
+  if (byName) return byName;
   const upper = cleaned.toUpperCase();
-  if (/^[A-Z]{2}$/.test(upper)) return upper;
-  return countryCodesByName().get(cleaned.toLowerCase());
+  return /^[A-Z]{2}$/.test(upper) ? upper : undefined;
 }
 
 let countryNames: Map<string, string> | undefined;
 
-/** English region names as the runtime's ICU data spells them, keyed lower case. */
+/** English country names as the runtime's ICU data spells them, keyed lower case. */
 function countryCodesByName(): Map<string, string> {
   if (countryNames) return countryNames;
   const displayNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   countryNames = new Map();
-  for (let first = 65; first <= 90; first++) {
-    for (let second = 65; second <= 90; second++) {
-      const code = String.fromCharCode(first, second);
-      const name = displayNames.of(code);
-      if (name) countryNames.set(removeAccents(name).toLowerCase(), code);
-    }
+  // libphonenumber's list holds current codes only (no reserved UK, no former DD)
+  for (const code of getCountries()) {
+    const name = displayNames.of(code);
+    if (name) countryNames.set(removeAccents(name).toLowerCase(), code);
   }
   for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) countryNames.set(alias, code);
   return countryNames;

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { findCandidateRecords } from '../../activities/matching-store';
+import { matchKeys } from '../../core/matching/keys';
+import type { CustomerRecord } from '../../core/customer';
+import type { MatchingRules } from '../../core/rules/types';
+import { createTestDatabase, type TestDatabase } from '../support/servers';
+
+const matching: MatchingRules = {
+  blocking: [
+    { name: 'email', fields: ['email'], method: 'exact' },
+    { name: 'postcodeBirthDate', fields: ['postcode', 'birthDate'], method: 'exact' },
+    { name: 'fullName', fields: ['fullName'], method: 'trigram', minSimilarity: 0.4 },
+  ],
+  comparisons: [],
+  priorProbability: 0.01,
+  thresholds: { autoLink: 0.95, review: 0.6 },
+  maxCandidates: 50,
+};
+
+describe('findCandidateRecords', () => {
+  let database: TestDatabase;
+  const ids: Record<string, string> = {};
+
+  async function storeSourceRecord(label: string, record: CustomerRecord, linked = true): Promise<void> {
+    const { db } = database;
+    const customerId = linked
+      ? ((await db('customers').insert({ home_site_id: 'paris', record: '{}', provenance: '{}', rules_version: 'v1' }).returning('id'))[0] as { id: string }).id
+      : null;
+    ids[label] = randomUUID();
+    await db('source_records').insert({
+      id: ids[label],
+      site_id: 'paris',
+      source_system: 'crm',
+      source_id: label,
+      raw: JSON.stringify(record),
+      raw_hash: label,
+      record: JSON.stringify(record),
+      customer_id: customerId,
+      ...matchKeys(record),
+    });
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await storeSourceRecord('sameEmail', { givenName: 'Zoé', familyName: 'Arnaud', email: 'anne.durand@example.fr' });
+    await storeSourceRecord('samePostcodeAndBirth', { givenName: 'Paul', familyName: 'Martin', postcode: '75011', birthDate: '1980-04-02' });
+    await storeSourceRecord('similarName', { givenName: 'Anne', familyName: 'Durant' });
+    await storeSourceRecord('unrelated', { givenName: 'Karl', familyName: 'Weber', email: 'k.weber@example.de', postcode: '80331' });
+    await storeSourceRecord('unlinked', { givenName: 'Anne', familyName: 'Durand', email: 'anne.durand@example.fr' }, false);
+  });
+  afterAll(() => database.drop());
+
+  const incoming: CustomerRecord = { givenName: 'Anne', familyName: 'Durand', email: 'anne.durand@example.fr', postcode: '75011', birthDate: '1980-04-02' };
+
+  it('finds linked records on any blocking key, never unlinked ones', async () => {
+    const candidates = await findCandidateRecords(database.db, matchKeys(incoming), matching, { limit: 10 });
+    const found = candidates.map((candidate) => candidate.sourceRecordId).sort();
+    expect(found).toEqual([ids.sameEmail, ids.samePostcodeAndBirth, ids.similarName].sort());
+    expect(candidates.find((candidate) => candidate.sourceRecordId === ids.sameEmail)?.record).toMatchObject({ familyName: 'Arnaud' });
+    expect(candidates.every((candidate) => typeof candidate.customerId === 'string')).toBe(true);
+  });
+
+  it('puts records hit by more keys first and honours the limit', async () => {
+    await storeSourceRecord('twoKeys', { givenName: 'Anne', familyName: 'Durand', email: 'anne.durand@example.fr' });
+    const candidates = await findCandidateRecords(database.db, matchKeys(incoming), matching, { limit: 1 });
+    expect(candidates.map((candidate) => candidate.sourceRecordId)).toEqual([ids.twoKeys]);
+  });
+
+  it('leaves out the record itself and keys the incoming record does not have', async () => {
+    const candidates = await findCandidateRecords(database.db, matchKeys({ email: 'anne.durand@example.fr' }), matching, {
+      limit: 10,
+      excludeSourceRecordId: ids.twoKeys,
+    });
+    expect(candidates.map((candidate) => candidate.sourceRecordId)).toEqual([ids.sameEmail]);
+  });
+
+  it('finds nothing without a usable key', async () => {
+    expect(await findCandidateRecords(database.db, matchKeys({ city: 'Lyon' }), matching, { limit: 10 })).toEqual([]);
+  });
+});
