@@ -48,7 +48,8 @@ export async function runWorker(config: Config, address: string, deps: WorkerDep
   log(`worker polling task queue "${config.taskQueue}" on ${address}`);
   return {
     stop: async () => {
-      worker.shutdown();
+      // the SDK shuts the worker down on SIGINT/SIGTERM by itself; this covers the other callers
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
     },

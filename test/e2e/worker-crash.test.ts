@@ -8,7 +8,8 @@ const ROOT = path.join(__dirname, '..', '..');
 
 /** The worker as its own process, as a deployment runs it. */
 function spawnWorker(platform: TestPlatform): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bin', 'worker.ts')], {
+  // node itself with the tsx loader (not the tsx CLI, which forks): the kill reaches the worker
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', 'worker.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
