@@ -65,7 +65,22 @@ export async function submitRecord(
   waitMs: number,
 ): Promise<{ created: boolean; status: OnboardingStatus }> {
   const workflowId = workflowIds.onboarding(submission.siteId, submission.sourceSystem, submission.sourceId);
-  const { sourceRecord, created } = await deps.db.transaction(async (trx) => {
+  const { sourceRecord, created } = await receiveSubmission(deps.db, submission, actor);
+  if (!created && sourceRecord.rawHash !== recordHash(submission.record)) {
+    throw conflict(
+      `source record ${submission.sourceSystem}/${submission.sourceId} of site ${submission.siteId} was already received with other content; send changes under a new source id`,
+      { sourceRecordId: sourceRecord.id, workflowId },
+    );
+  }
+  await startOnboarding(deps, sourceRecord);
+  return { created, status: await waitForOutcome(deps, sourceRecord, waitMs) };
+}
+
+/** Stores a submission once per (site, system, source id), with its lineage entry; `created` is
+ * false when it was there already (the stored one is returned). The API and imports share it. */
+export async function receiveSubmission(db: Db, submission: Submission, actor: string): Promise<{ sourceRecord: SourceRecord; created: boolean }> {
+  const workflowId = workflowIds.onboarding(submission.siteId, submission.sourceSystem, submission.sourceId);
+  return db.transaction(async (trx) => {
     const received = await receiveSourceRecord(trx, submission, submission.record, workflowId);
     if (received.created) {
       await appendChange(trx, {
@@ -80,14 +95,6 @@ export async function submitRecord(
     }
     return received;
   });
-  if (!created && sourceRecord.rawHash !== recordHash(submission.record)) {
-    throw conflict(
-      `source record ${submission.sourceSystem}/${submission.sourceId} of site ${submission.siteId} was already received with other content; send changes under a new source id`,
-      { sourceRecordId: sourceRecord.id, workflowId },
-    );
-  }
-  await startOnboarding(deps, sourceRecord);
-  return { created, status: await waitForOutcome(deps, sourceRecord, waitMs) };
 }
 
 async function startOnboarding(deps: { client: Client; taskQueue: string }, sourceRecord: SourceRecord): Promise<void> {
