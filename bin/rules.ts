@@ -2,6 +2,7 @@ import path from 'node:path';
 import { formatRuleFileError, type RuleFileError } from '../core/rules/rule-file-error';
 import { parseRuleFile } from '../core/rules/parse-rule-file';
 import type { GlobalRuleFile } from '../core/rules/types';
+import { schemaErrors } from '../core/rules/schemas';
 import { validateGlobalRuleFile, validateSiteRuleFile } from '../core/rules/validate';
 import { readRuleFile, readRuleSet, siteFileNames } from '../runtime/rules-registry';
 
@@ -34,14 +35,16 @@ function validateGlobalPath(filePath: string): RuleFileError[] {
 }
 
 function validateSitePath(filePath: string): RuleFileError[] {
+  const site = readAndParse(filePath);
+  if (!site.ok) return [site.error];
   const globalPath = path.join(path.dirname(filePath), '..', 'global.json');
   const global = readAndParse(globalPath);
   const globalErrors = global.ok ? validateGlobalRuleFile(global.document, globalPath) : [global.error];
-  if (!global.ok || globalErrors.length > 0) {
-    return [{ file: filePath, pointer: '', reason: `cannot be checked: the global file beside it (${globalPath}) is invalid` }, ...globalErrors];
+  if (global.ok && globalErrors.length === 0) {
+    return validateSiteRuleFile(site.document, filePath, global.document as GlobalRuleFile);
   }
-  const site = readAndParse(filePath);
-  return site.ok ? validateSiteRuleFile(site.document, filePath, global.document as GlobalRuleFile) : [site.error];
+  const unchecked = { file: filePath, pointer: '', reason: `checked against the site schema only: the global file beside it (${globalPath}) is invalid` };
+  return [unchecked, ...schemaErrors('site', site.document, filePath), ...globalErrors];
 }
 
 function readAndParse(filePath: string) {

@@ -108,6 +108,8 @@ export function readRuleFile(directory: string, file: string): ReadRuleFile {
   try {
     return { ok: true, file: { file, text: fs.readFileSync(path.join(directory, file), 'utf8') } };
   } catch (error) {
-    return { ok: false, error: { file, pointer: '', reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` } };
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : `cannot read the file: ${code ?? (error as Error).message}`;
+    return { ok: false, error: { file, pointer: '', reason } };
   }
 }
