@@ -1,4 +1,5 @@
-import { connectDatabase, migrateToLatest, type Db } from '../runtime/db';
+import { connectDatabase, databaseUrl, migrateToLatest, type Db } from '../runtime/db';
+import { EMBEDDED_DATABASE, embeddedServerUrl } from '../runtime/embedded-postgres';
 import { ConfigError, readConfig } from '../runtime/config';
 import { UsageError, type Print } from './cli/arguments';
 import { issueTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/tokens';
@@ -10,7 +11,7 @@ const USAGE = `usage: npm run cli -- <command>
   tokens issue --email E [--label L] [--expires-days N]
   tokens list --email E
   tokens revoke --id ID
-DATABASE_URL names the Postgres database.`;
+DATABASE_URL names the Postgres database; unset, the embedded one of a running npm start.`;
 
 type Command = (db: Db, args: string[], print: Print) => Promise<void>;
 
@@ -30,19 +31,22 @@ export async function runCli(db: Db, argv: string[], print: Print): Promise<void
   await command(db, args, print);
 }
 
+/** DATABASE_URL, or else the embedded database of a running `npm start`. */
 function databaseUrlFromEnvironment(): string {
-  const { databaseUrl } = readConfig();
-  if (!databaseUrl) {
-    throw new UsageError('DATABASE_URL is not set: set it to the Postgres database, e.g. DATABASE_URL=postgres://user:password@127.0.0.1:5432/stewardship');
-  }
-  return databaseUrl;
+  const config = readConfig();
+  return config.databaseUrl ?? databaseUrl(embeddedServerUrl(config.embedded.postgresPort), EMBEDDED_DATABASE);
 }
 
 async function main(): Promise<void> {
   let db: Db | undefined;
   try {
-    db = connectDatabase(databaseUrlFromEnvironment(), 1);
-    await migrateToLatest(db);
+    const url = databaseUrlFromEnvironment();
+    db = connectDatabase(url, 1);
+    await migrateToLatest(db).catch((error: unknown) => {
+      throw (error as { code?: string }).code === 'ECONNREFUSED'
+        ? new UsageError(`cannot reach the database at ${new URL(url).host}: start the platform (npm start) or set DATABASE_URL`)
+        : error;
+    });
     await runCli(db, process.argv.slice(2), (line) => console.log(line));
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;

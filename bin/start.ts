@@ -4,14 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readConfig } from '../runtime/config';
 import { databaseUrl, ensureDatabase } from '../runtime/db';
-import { startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { EMBEDDED_DATABASE, startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { createLog } from '../runtime/log';
 import { connectTemporalClient, loadRules, openDatabase, runWorker, serveApi, stopOnSignals } from '../runtime/platform';
 import { startOutboxSmtpServer } from '../runtime/smtp-outbox';
 import { startTemporalDevServer } from '../runtime/temporal-server';
 import { ensureDemoAdmin } from '../runtime/demo-admin';
-
-const DATABASE_NAME = 'stewardship';
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -25,8 +23,8 @@ async function main(): Promise<void> {
   if (!dbUrl) {
     const postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embedded.postgresPort });
     stops.push(postgres.stop);
-    await ensureDatabase(postgres.serverUrl, DATABASE_NAME);
-    dbUrl = databaseUrl(postgres.serverUrl, DATABASE_NAME);
+    await ensureDatabase(postgres.serverUrl, EMBEDDED_DATABASE);
+    dbUrl = databaseUrl(postgres.serverUrl, EMBEDDED_DATABASE);
     used.push(`PostgreSQL   embedded, 127.0.0.1:${config.embedded.postgresPort}, data in ${path.join(config.dataDir, 'postgres')}`);
   } else {
     used.push('PostgreSQL   DATABASE_URL');

@@ -10,6 +10,13 @@ export interface RunningPostgres {
 
 const USER = 'stewardship';
 const PASSWORD = 'stewardship';
+/** The database `npm start` keeps the platform's data in. */
+export const EMBEDDED_DATABASE = 'stewardship';
+
+/** Where the embedded server of `npm start` listens: the CLIs use it when DATABASE_URL is unset. */
+export function embeddedServerUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
 
 /** Starts the embedded PostgreSQL on dataDir, initialising it on first use. The data survives a
  * restart unless `persistent` is false. */
@@ -41,7 +48,7 @@ export async function startEmbeddedPostgres(options: {
     );
   }
   return {
-    serverUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    serverUrl: embeddedServerUrl(options.port),
     stop: () => server.stop(),
   };
 }

@@ -1,3 +1,4 @@
+import { freePort } from '../../runtime/ports';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -64,11 +65,11 @@ describe('the cli', () => {
     await expect(cli('tokens', 'revoke', '--id', stored.id)).rejects.toThrow(/no live token/);
   });
 
-  it('names DATABASE_URL when it is missing', async () => {
+  it('says to start the platform or set DATABASE_URL when no database answers', async () => {
     const root = path.join(__dirname, '..', '..');
-    const env = { ...process.env };
+    const env = { ...process.env, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
     delete env.DATABASE_URL;
     const run = promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), ['bin/cli.ts', 'users', 'list'], { cwd: root, env });
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('DATABASE_URL is not set') });
+    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot reach the database.*npm start.*DATABASE_URL/) });
   });
 });
