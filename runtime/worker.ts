@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SiteRulesSource } from '../core/rules/types';
+import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import type { Db } from './db';
 
@@ -13,6 +14,7 @@ export interface WorkerDeps {
 export function createActivities(deps: WorkerDeps) {
   return {
     ...createOnboardingActivities(deps),
+    ...createImportActivities(deps),
   };
 }
 

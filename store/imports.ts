@@ -112,11 +112,22 @@ export async function markImportFinished(db: Queryable, importId: string, status
   await db('imports').where({ id: importId }).whereNull('finished_at').update({ status, finished_at: db.fn.now() });
 }
 
-/** The rejected rows in file order, one at a time, so a large file's rejections stream out. */
+/** Rejected rows read per query while the rejections file streams out. */
+const REJECTIONS_PAGE = 500;
+
+/** The rejected rows in file order, a page at a time, so a large file's rejections stream out. */
 export async function* importRejections(db: Queryable, importId: string): AsyncGenerator<ImportRejection> {
-  const rows = db('import_rows').where({ import_id: importId, outcome: 'rejected' }).orderBy('line_number').select('line_number', 'source_id', 'reason').stream();
-  for await (const row of rows) {
-    yield { line: row.line_number, sourceId: row.source_id, problems: row.reason ?? [] };
+  let afterLine = 0;
+  for (;;) {
+    const rows = await db('import_rows')
+      .where({ import_id: importId, outcome: 'rejected' })
+      .andWhere('line_number', '>', afterLine)
+      .orderBy('line_number')
+      .limit(REJECTIONS_PAGE)
+      .select('line_number', 'source_id', 'reason');
+    for (const row of rows) yield { line: row.line_number, sourceId: row.source_id, problems: row.reason ?? [] };
+    if (rows.length < REJECTIONS_PAGE) return;
+    afterLine = rows[rows.length - 1].line_number;
   }
 }
 
