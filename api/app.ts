@@ -3,6 +3,7 @@ import { authenticate, currentUser } from './auth';
 import type { ApiContext } from './context';
 import { errorHandler, unknownRoute } from './errors';
 import { customerRoutes } from './routes/customers';
+import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
@@ -35,6 +36,7 @@ export function createApp(context: ApiContext): express.Express {
   });
   api.use(customerRoutes(context));
   api.use(taskRoutes(context));
+  api.use(importRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
