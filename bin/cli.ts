@@ -1,6 +1,5 @@
 import { connectDatabase, databaseUrl, migrateToLatest, type Db } from '../runtime/db';
-import { EMBEDDED_DATABASE, embeddedServerUrl } from '../runtime/embedded-postgres';
-import { ConfigError, readConfig } from '../runtime/config';
+import { ConfigError, EMBEDDED_DATABASE, embeddedServerUrl, readConfig } from '../runtime/config';
 import { UsageError, type Print } from './cli/arguments';
 import { issueTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/tokens';
 import { addUserCommand, listUsersCommand } from './cli/users';

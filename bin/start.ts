@@ -2,9 +2,9 @@
 // (PostgreSQL, the Temporal dev server, an SMTP server that keeps its mail); data lives in .data/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readConfig } from '../runtime/config';
+import { EMBEDDED_DATABASE, readConfig } from '../runtime/config';
 import { databaseUrl, ensureDatabase } from '../runtime/db';
-import { EMBEDDED_DATABASE, startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { startEmbeddedPostgres } from '../runtime/embedded-postgres';
 import { createLog } from '../runtime/log';
 import { connectTemporalClient, loadRules, openDatabase, runWorker, serveApi, stopOnSignals } from '../runtime/platform';
 import { startOutboxSmtpServer } from '../runtime/smtp-outbox';

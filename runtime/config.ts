@@ -20,6 +20,16 @@ export interface Config {
 
 const ROOT = path.join(__dirname, '..');
 
+export const EMBEDDED_POSTGRES_USER = 'stewardship';
+export const EMBEDDED_POSTGRES_PASSWORD = 'stewardship';
+/** The database `npm start` keeps the platform's data in. */
+export const EMBEDDED_DATABASE = 'stewardship';
+
+/** Where the embedded server of `npm start` listens (its "postgres" database). */
+export function embeddedServerUrl(port: number): string {
+  return `postgres://${EMBEDDED_POSTGRES_USER}:${EMBEDDED_POSTGRES_PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 export class ConfigError extends Error {}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {

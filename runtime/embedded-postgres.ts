@@ -8,15 +8,7 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-const USER = 'stewardship';
-const PASSWORD = 'stewardship';
-/** The database `npm start` keeps the platform's data in. */
-export const EMBEDDED_DATABASE = 'stewardship';
-
-/** Where the embedded server of `npm start` listens: the CLIs use it when DATABASE_URL is unset. */
-export function embeddedServerUrl(port: number): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-}
+import { EMBEDDED_POSTGRES_USER, EMBEDDED_POSTGRES_PASSWORD, embeddedServerUrl } from './config';
 
 /** Starts the embedded PostgreSQL on dataDir, initialising it on first use. The data survives a
  * restart unless `persistent` is false. */
@@ -29,8 +21,8 @@ export async function startEmbeddedPostgres(options: {
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
-    user: USER,
-    password: PASSWORD,
+    user: EMBEDDED_POSTGRES_USER,
+    password: EMBEDDED_POSTGRES_PASSWORD,
     port: options.port,
     persistent,
     // PostgreSQL refuses to run as root: as root, run it as a "postgres" user (made if missing)

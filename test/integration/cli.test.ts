@@ -67,7 +67,7 @@ describe('the cli', () => {
 
   it('says to start the platform or set DATABASE_URL when no database answers', async () => {
     const root = path.join(__dirname, '..', '..');
-    const env = { ...process.env, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_POSTGRES_PORT: String(await freePort()) };
     delete env.DATABASE_URL;
     const run = promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), ['bin/cli.ts', 'users', 'list'], { cwd: root, env });
     await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot reach the database.*npm start.*DATABASE_URL/) });
