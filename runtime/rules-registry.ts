@@ -50,7 +50,12 @@ export class RulesRegistry implements SiteRulesSource {
     };
     const watchers = [this.directory, path.join(this.directory, 'sites')]
       .filter((directory) => fs.existsSync(directory))
-      .map((directory) => fs.watch(directory, scheduleReload));
+      .map((directory) =>
+        // an unhandled watcher error would end the process; report it and keep the rules in force
+        fs.watch(directory, scheduleReload).on('error', (error) =>
+          onChange({ ok: false, errors: [{ file: directory, pointer: '', reason: `stopped watching for changes: ${error.message}` }] }),
+        ),
+      );
     return {
       close: () => {
         clearTimeout(timer);

@@ -33,11 +33,9 @@ export function findLockViolations(
     const lockedValue = valueAtPointer(global, tokens);
     const differences = differingPointers(lockedValue, valueAtPointer(merged, tokens), tokens);
     for (const pointer of differences) {
-      errors.push({
-        file: siteFile,
-        pointer,
-        reason: `locked by global.json (lock "${lock}"): a site may not change it; remove it from the site file or set ${canonicalJson(valueAtPointer(global, parseJsonPointer(pointer)))}`,
-      });
+      const globalValue = valueAtPointer(global, parseJsonPointer(pointer));
+      const remedy = globalValue === undefined ? 'remove it from the site file' : `remove it from the site file or set ${canonicalJson(globalValue)}`;
+      errors.push({ file: siteFile, pointer, reason: `locked by global.json (lock "${lock}"): a site may not change it; ${remedy}` });
     }
   }
   return errors;

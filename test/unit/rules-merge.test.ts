@@ -58,6 +58,14 @@ describe('findLockViolations', () => {
     expect(violations[0].reason).toContain(String(global.fields.birthDate.minAgeYears));
   });
 
+  it('asks to remove what a site adds under a locked map', () => {
+    const withLockedPatterns = { ...global, locks: ['/fields/patterns'] };
+    const site: SiteRuleFile = { site: identity, fields: { patterns: { nationalId: { regex: '^[0-9]+$', description: 'digits' } } } };
+    expect(findLockViolations(withLockedPatterns, site)).toEqual([
+      { file: 'sites/test-site.json', pointer: '/fields/patterns/nationalId', reason: expect.stringMatching(/remove it from the site file$/) },
+    ]);
+  });
+
   it('treats a locked array as one value', () => {
     const site: SiteRuleFile = { site: identity, survivorship: { sitePriority: ['test-site'] } };
     expect(findLockViolations(global, site).map((violation) => violation.pointer)).toEqual(['/survivorship/sitePriority']);
