@@ -115,6 +115,15 @@ describe('bulk import of a CSV file, over HTTP, Temporal and Postgres', () => {
     expect(await count('customers')).toBe(2);
   });
 
+  it('says what is wrong with the command line or the upload', async () => {
+    const io = { env: {}, print: () => undefined, progress: () => undefined };
+    await expect(runImport([csvFile], io)).rejects.toThrow(/--site is required/);
+    await expect(runImport(['--site', PARIS, '--url', platform.baseUrl, csvFile], io)).rejects.toThrow(/no API token/);
+    await expect(runImport(['--site', 'fr-lyon-store', '--url', platform.baseUrl, '--token', parisSystem, csvFile], io)).rejects.toThrow(
+      'the API answered 403: you may not act on site "fr-lyon-store"',
+    );
+  });
+
   it('rejects a row whose source id came before with other content', async () => {
     const changed = await upload('source_id,givenName,familyName,country\nC-4,Jean,Durand,FR\n');
     const done = await finished(changed.body.importId);
