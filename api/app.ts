@@ -2,6 +2,8 @@ import express from 'express';
 import { authenticate, currentUser } from './auth';
 import type { ApiContext } from './context';
 import { errorHandler, unknownRoute } from './errors';
+import { prometheusMetrics } from './metrics';
+import { openApiDocument } from './openapi';
 import { customerRoutes } from './routes/customers';
 import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
@@ -18,9 +20,11 @@ export function createApp(context: ApiContext): express.Express {
     await context.db.raw('SELECT 1');
     res.json({ status: 'ok', sites: context.rules.siteIds().length });
   });
+  app.get('/metrics', prometheusMetrics(context.db));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.get('/openapi.json', (_req, res) => res.json(openApiDocument));
   api.use(authenticate(context.db));
   api.get('/me', (_req, res) => {
     const user = currentUser(res);
