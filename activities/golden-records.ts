@@ -24,7 +24,9 @@ function nameKeyOf(record: CustomerRecord): string | null {
   return key || null;
 }
 
-export async function createGoldenRecordFrom(
+/** A new golden record made from one source record alone (a new customer, a record kept
+ * distinct, or one split off by an unmerge), with the record linked to it. */
+export async function giveOwnGoldenRecord(
   trx: Knex.Transaction,
   sourceRecord: SourceRecord,
   rules: SiteRules,
@@ -41,9 +43,44 @@ export async function createGoldenRecordFrom(
     after: record,
     actor,
     rulesVersion,
-    idempotencyKey: `${sourceRecord.id}:golden-created`,
+    idempotencyKey: `${sourceRecord.id}:golden-created:${golden.id}`,
   });
+  await linkSourceRecord(trx, sourceRecord, golden.id, actor, rulesVersion);
   return golden;
+}
+
+/** Links a source record to an existing golden record and derives that record again. */
+export async function mergeIntoGoldenRecord(
+  trx: Knex.Transaction,
+  sourceRecord: SourceRecord,
+  customerId: string,
+  rules: SiteRules,
+  rulesVersion: string,
+  actor: string,
+): Promise<GoldenRecord> {
+  await linkSourceRecord(trx, sourceRecord, customerId, actor, rulesVersion);
+  return recomputeGoldenRecord(trx, customerId, rules, rulesVersion, actor, `${actor}:${sourceRecord.id}:linked:${customerId}`);
+}
+
+async function linkSourceRecord(
+  trx: Knex.Transaction,
+  sourceRecord: SourceRecord,
+  customerId: string,
+  actor: string,
+  rulesVersion: string,
+): Promise<void> {
+  await trx('source_records').where({ id: sourceRecord.id }).update({ status: 'linked', customer_id: customerId, updated_at: trx.fn.now() });
+  await appendChange(trx, {
+    entityType: 'source_record',
+    entityId: sourceRecord.id,
+    siteId: sourceRecord.siteId,
+    action: 'linked',
+    before: { status: sourceRecord.status, customerId: sourceRecord.customerId },
+    after: { status: 'linked', customerId },
+    actor,
+    rulesVersion,
+    idempotencyKey: `${actor}:${sourceRecord.id}:linked:${customerId}`,
+  });
 }
 
 /** Derives the golden record again from all its source records under the survivorship rules;

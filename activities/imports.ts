@@ -36,6 +36,8 @@ interface ImportContext {
   sourceSystem: string;
   /** the import workflow id: every change an import makes names it */
   actor: string;
+  /** the user who started the import */
+  createdBy: string;
 }
 
 /** Bulk import activities: each row goes through the same onboarding steps as the onboarding
@@ -48,7 +50,7 @@ export function createImportActivities(deps: OnboardingDeps) {
     async processImportPage({ importId, afterLine, pageSize }: ImportPageInput): Promise<ImportPageResult> {
       const stored = await findImport(db, importId);
       if (!stored) throw ApplicationFailure.nonRetryable(`no import ${importId}`, 'UnknownImport');
-      const context: ImportContext = { importId, siteId: stored.siteId, sourceSystem: stored.sourceSystem, actor: workflowIds.import(importId) };
+      const context: ImportContext = { importId, siteId: stored.siteId, sourceSystem: stored.sourceSystem, actor: workflowIds.import(importId), createdBy: stored.createdBy };
       const rows = await importRowsAfter(db, importId, afterLine, pageSize);
       for (const row of rows) {
         // a row with an outcome was done by an earlier attempt of this page
@@ -77,7 +79,7 @@ async function importRow(
   if (sourceRecordId === null) {
     const received = await db.transaction(async (trx) => {
       const submission = { siteId: context.siteId, sourceSystem: context.sourceSystem, sourceId: row.sourceId, record: row.record };
-      const result = await receiveSubmission(trx, submission, context.actor);
+      const result = await receiveSubmission(trx, submission, context.actor, context.createdBy);
       if (result.created) await setRowSourceRecord(trx, context.importId, row.line, result.sourceRecord.id);
       return result;
     });

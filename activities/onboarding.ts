@@ -7,16 +7,19 @@ import { validateRecord } from '../core/records/validate';
 import type { SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { appendChange } from '../store/change-log';
+import { customersKeptDistinctFrom } from '../store/distinct-pairs';
 import { saveMatchEvaluation } from '../store/match-evaluations';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { getSourceRecord, markRejected, saveNormalised, setOutcome, type SourceRecord } from '../store/source-records';
 import { openTask } from '../store/tasks';
 import { findCandidateRecords } from './matching-store';
-import { createGoldenRecordFrom, recomputeGoldenRecord } from './golden-records';
+import { giveOwnGoldenRecord, mergeIntoGoldenRecord } from './golden-records';
 
 export interface OnboardingDeps {
   db: Db;
   rules: SiteRulesSource;
+  /** starts the review workflow of a duplicate-review task (idempotent) */
+  startReview: (taskId: string) => Promise<void>;
 }
 
 /** How many best-scoring golden records are kept as evidence for one record. */
@@ -24,7 +27,7 @@ const EVALUATIONS_KEPT = 3;
 
 /** The onboarding steps over Postgres. Each is idempotent: it checks what is stored before it
  * changes anything, and writes lineage under a key derived from the record and the step. */
-export function createOnboardingActivities({ db, rules }: OnboardingDeps): OnboardingSteps {
+export function createOnboardingActivities({ db, rules, startReview }: OnboardingDeps): OnboardingSteps {
   const rulesOf = async (siteId: string): Promise<VersionedSiteRules> => {
     const versioned = rules.forSite(siteId);
     if (!versioned) throw new Error(`no rules for site ${siteId}`);
@@ -82,7 +85,10 @@ export function createOnboardingActivities({ db, rules }: OnboardingDeps): Onboa
         excludeSourceRecordId: sourceRecordId,
         limit: siteRules.matching.maxCandidates,
       });
-      const ranked = rankCandidates(record, candidates, siteRules.matching).slice(0, EVALUATIONS_KEPT);
+      const keptDistinct = await customersKeptDistinctFrom(db, sourceRecordId);
+      const ranked = rankCandidates(record, candidates, siteRules.matching)
+        .filter((candidate) => !keptDistinct.has(candidate.customerId))
+        .slice(0, EVALUATIONS_KEPT);
       let best: BestCandidate | undefined;
       for (const candidate of ranked) {
         const evaluationId = await saveMatchEvaluation(db, {
@@ -103,15 +109,14 @@ export function createOnboardingActivities({ db, rules }: OnboardingDeps): Onboa
         if (sourceRecord.outcome) return sourceRecord.outcome;
         const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
         const outcome: OnboardingOutcome = { outcome: 'linked', sourceRecordId, customerId, probability, rulesVersion: version };
-        await linkToGoldenRecord(trx, sourceRecord, customerId, actor, version);
-        await recomputeGoldenRecord(trx, customerId, siteRules, version, actor, `${sourceRecordId}:linked`);
+        await mergeIntoGoldenRecord(trx, sourceRecord, customerId, siteRules, version, actor);
         await setOutcome(trx, sourceRecordId, outcome);
         return outcome;
       });
     },
 
     async openDuplicateReview({ sourceRecordId, customerId, evaluationId, probability, actor }) {
-      return db.transaction(async (trx) => {
+      const outcome = await db.transaction(async (trx): Promise<OnboardingOutcome> => {
         const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
         if (sourceRecord.outcome) return sourceRecord.outcome;
         const { version } = await rulesOf(sourceRecord.siteId);
@@ -148,6 +153,9 @@ export function createOnboardingActivities({ db, rules }: OnboardingDeps): Onboa
         });
         return outcome;
       });
+      // after the commit, and again on a retry: the review must run once the task exists
+      if (outcome.outcome === 'review') await startReview(outcome.taskId);
+      return outcome;
     },
 
     async createGoldenRecord({ sourceRecordId, actor }) {
@@ -155,8 +163,7 @@ export function createOnboardingActivities({ db, rules }: OnboardingDeps): Onboa
         const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
         if (sourceRecord.outcome) return sourceRecord.outcome;
         const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
-        const golden = await createGoldenRecordFrom(trx, sourceRecord, siteRules, version, actor);
-        await linkToGoldenRecord(trx, sourceRecord, golden.id, actor, version);
+        const golden = await giveOwnGoldenRecord(trx, sourceRecord, siteRules, version, actor);
         const outcome: OnboardingOutcome = { outcome: 'created', sourceRecordId, customerId: golden.id, rulesVersion: version };
         await setOutcome(trx, sourceRecordId, outcome);
         return outcome;
@@ -168,25 +175,4 @@ export function createOnboardingActivities({ db, rules }: OnboardingDeps): Onboa
 function normalisedOf(sourceRecord: SourceRecord): CustomerRecord {
   if (!sourceRecord.record) throw new Error(`source record ${sourceRecord.id} is not normalised yet`);
   return sourceRecord.record;
-}
-
-async function linkToGoldenRecord(
-  trx: Db,
-  sourceRecord: SourceRecord,
-  customerId: string,
-  actor: string,
-  rulesVersion: string,
-): Promise<void> {
-  await trx('source_records').where({ id: sourceRecord.id }).update({ status: 'linked', customer_id: customerId, updated_at: trx.fn.now() });
-  await appendChange(trx, {
-    entityType: 'source_record',
-    entityId: sourceRecord.id,
-    siteId: sourceRecord.siteId,
-    action: 'linked',
-    before: { status: sourceRecord.status, customerId: sourceRecord.customerId },
-    after: { status: 'linked', customerId },
-    actor,
-    rulesVersion,
-    idempotencyKey: `${sourceRecord.id}:linked:${customerId}`,
-  });
 }

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     used.push('SMTP         SMTP_URL');
   }
 
-  const worker = await runWorker(config, temporalAddress, { db, rules }, createLog('worker'));
+  const worker = await runWorker(config, { temporalAddress, smtpUrl, db, rules }, createLog('worker'));
   stops.push(worker.stop);
   const temporal = await connectTemporalClient(config, temporalAddress);
   stops.push(temporal.close);

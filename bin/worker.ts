@@ -1,4 +1,4 @@
-// The worker process of a deployment: DATABASE_URL and TEMPORAL_ADDRESS are required. Run as many
+// The worker process of a deployment: DATABASE_URL, TEMPORAL_ADDRESS and SMTP_URL are required. Run as many
 // as you need; they share the task queue.
 import { readConfig, requireSetting } from '../runtime/config';
 import { createLog } from '../runtime/log';
@@ -9,7 +9,16 @@ async function main(): Promise<void> {
   const log = createLog('worker');
   const db = await openDatabase(requireSetting(config.databaseUrl, 'DATABASE_URL'), log);
   const { rules, watcher } = await loadRules(config, db, log);
-  const worker = await runWorker(config, requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'), { db, rules }, log);
+  const worker = await runWorker(
+    config,
+    {
+      temporalAddress: requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'),
+      smtpUrl: requireSetting(config.smtpUrl, 'SMTP_URL'),
+      db,
+      rules,
+    },
+    log,
+  );
   stopOnSignals([() => db.destroy(), async () => watcher.close(), worker.stop], log);
 }
 

@@ -31,3 +31,9 @@ export interface RecordProblem {
   rule: string;
   expected: string;
 }
+
+/** A field's name as people read it: "addressLine2" reads "Address line 2". */
+export function fieldLabel(field: string): string {
+  const words = field.replace(/([A-Z]|\d+)/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

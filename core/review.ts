@@ -25,3 +25,9 @@ export interface DecisionResult {
   approvals: number;
   quorum: number;
 }
+
+/** What happens to a review nobody decided before it expires (the site's rules choose). */
+export type ExpiryOutcome = 'keepDistinct' | 'merge' | 'leaveOpen';
+
+/** The decider recorded when a review expires with a default outcome. */
+export const SLA_EXPIRY: Decider = { userId: 'sla-expiry', email: 'sla-expiry' };

@@ -2,4 +2,5 @@
 export const workflowIds = {
   onboarding: (siteId: string, sourceSystem: string, sourceId: string) => `onboarding:${siteId}:${sourceSystem}:${sourceId}`,
   import: (importId: string) => `import:${importId}`,
+  review: (taskId: string) => `review:${taskId}`,
 };

@@ -7,6 +7,8 @@ import type { ApiContext } from '../api/context';
 import type { Config } from './config';
 import { connectDatabase, migrateToLatest, type Db } from './db';
 import type { Log } from './log';
+import { createMailer } from './mailer';
+import { loadActionTokenSecret } from './secrets';
 import { recordRuleVersions, RulesRegistry, type RulesWatcher } from './rules-registry';
 import { createWorker, type WorkerDeps } from './worker';
 
@@ -41,7 +43,25 @@ export async function connectTemporalClient(config: Config, address: string): Pr
   return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
 }
 
-export async function runWorker(config: Config, address: string, deps: WorkerDeps, log: Log): Promise<{ stop(): Promise<void> }> {
+/** A worker with everything its activities need: the database, the rules, a mailer, the secret
+ * of email links, and a Temporal client for the workflows activities start. */
+export async function runWorker(
+  config: Config,
+  parts: { temporalAddress: string; smtpUrl: string; db: Db; rules: WorkerDeps['rules'] },
+  log: Log,
+): Promise<{ stop(): Promise<void> }> {
+  const address = parts.temporalAddress;
+  const temporal = await connectTemporalClient(config, address);
+  const mailer = createMailer(parts.smtpUrl, config.mailFrom);
+  const deps: WorkerDeps = {
+    db: parts.db,
+    rules: parts.rules,
+    mailer,
+    publicUrl: config.publicUrl,
+    actionTokenSecret: loadActionTokenSecret(config.dataDir),
+    client: temporal.client,
+    taskQueue: config.taskQueue,
+  };
   const connection = await NativeConnection.connect({ address });
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps });
   const running = worker.run();
@@ -52,6 +72,8 @@ export async function runWorker(config: Config, address: string, deps: WorkerDep
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+      await temporal.close();
+      mailer.close();
     },
   };
 }

@@ -1,20 +1,32 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SiteRulesSource } from '../core/rules/types';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
+import { createReviewActivities } from '../activities/reviews';
+import { startReviewWorkflow } from '../services/reviews';
 import type { Db } from './db';
+import type { Mailer } from './mailer';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
 
 export interface WorkerDeps {
   db: Db;
   rules: SiteRulesSource;
+  mailer: Mailer;
+  publicUrl: string;
+  actionTokenSecret: Buffer;
+  /** for activities that start workflows (a review once its task exists) */
+  client: Client;
+  taskQueue: string;
 }
 
 export function createActivities(deps: WorkerDeps) {
+  const onboardingDeps = { ...deps, startReview: (taskId: string) => startReviewWorkflow(deps, taskId) };
   return {
-    ...createOnboardingActivities(deps),
-    ...createImportActivities(deps),
+    ...createOnboardingActivities(onboardingDeps),
+    ...createImportActivities(onboardingDeps),
+    ...createReviewActivities(deps),
   };
 }
 

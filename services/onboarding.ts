@@ -77,11 +77,17 @@ export async function submitRecord(
 }
 
 /** Stores a submission once per (site, system, source id), with its lineage entry; `created` is
- * false when it was there already (the stored one is returned). The API and imports share it. */
-export async function receiveSubmission(db: Db, submission: Submission, actor: string): Promise<{ sourceRecord: SourceRecord; created: boolean }> {
+ * false when it was there already (the stored one is returned). The API and imports share it.
+ * `receivedBy` is the user behind it (four-eyes rules keep that user from deciding its review). */
+export async function receiveSubmission(
+  db: Db,
+  submission: Submission,
+  actor: string,
+  receivedBy = actor,
+): Promise<{ sourceRecord: SourceRecord; created: boolean }> {
   const workflowId = workflowIds.onboarding(submission.siteId, submission.sourceSystem, submission.sourceId);
   return db.transaction(async (trx) => {
-    const received = await receiveSourceRecord(trx, submission, submission.record, workflowId);
+    const received = await receiveSourceRecord(trx, submission, submission.record, workflowId, receivedBy);
     if (received.created) {
       await appendChange(trx, {
         entityType: 'source_record',

@@ -23,6 +23,8 @@ export interface SourceRecord extends SourceRecordKey {
   outcome: OnboardingOutcome | null;
   rulesVersion: string | null;
   workflowId: string | null;
+  /** the user whose request brought the record in */
+  receivedBy: string | null;
   receivedAt: Date;
   updatedAt: Date;
 }
@@ -42,9 +44,11 @@ export async function receiveSourceRecord(
   key: SourceRecordKey,
   raw: CustomerRecord,
   workflowId: string,
+  receivedBy: string,
 ): Promise<{ sourceRecord: SourceRecord; created: boolean }> {
   const inserted = await db('source_records')
     .insert({
+      received_by: receivedBy,
       site_id: key.siteId,
       source_system: key.sourceSystem,
       source_id: key.sourceId,
@@ -122,6 +126,7 @@ function fromRow(row: Record<string, any>): SourceRecord {
     outcome: row.outcome,
     rulesVersion: row.rules_version,
     workflowId: row.workflow_id,
+    receivedBy: row.received_by,
     receivedAt: row.received_at,
     updatedAt: row.updated_at,
   };

@@ -1,3 +1,4 @@
 // Every workflow the worker runs: this file is the bundle's entry point.
 export { onboarding } from './onboarding';
 export { importCustomers } from './import';
+export { review } from './review';

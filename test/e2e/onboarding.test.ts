@@ -67,10 +67,10 @@ describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
   });
 
   it('sends a near duplicate to review and keeps the record pending', async () => {
+    // same given names, the family name spelt otherwise, another email, nothing else to go on
     const response = await onboard(PARIS, parisSystem, 'erp', 'E-5', {
-      givenName: 'Marie',
+      givenName: 'Marie-Hélène',
       familyName: 'Dupond',
-      birthDate: '1984-03-12',
       email: 'mh.dupond@example.org',
       country: 'FR',
     });

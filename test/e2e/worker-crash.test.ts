@@ -16,6 +16,8 @@ function spawnWorker(platform: TestPlatform): ChildProcess {
       DATABASE_URL: platform.database.url,
       TEMPORAL_ADDRESS: testServers().temporalAddress,
       TEMPORAL_TASK_QUEUE: platform.taskQueue,
+      SMTP_URL: platform.smtpUrl,
+      ACTION_TOKEN_SECRET: platform.actionTokenSecret.toString('base64url'),
     },
     stdio: 'ignore',
   });

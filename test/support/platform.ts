@@ -6,6 +6,9 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createApp } from '../../api/app';
 import { RulesRegistry } from '../../runtime/rules-registry';
 import { createWorker } from '../../runtime/worker';
+import { createMailer } from '../../runtime/mailer';
+import { freePort } from '../../runtime/ports';
+import { startOutboxSmtpServer } from '../../runtime/smtp-outbox';
 import { createUser, issueToken, type Role } from '../../store/users';
 import { createTestDatabase, testServers, type TestDatabase } from './servers';
 
@@ -25,6 +28,9 @@ function quietWorkerRuntime(): void {
 
 export interface TestPlatform {
   baseUrl: string;
+  /** the local SMTP server every mail of this platform goes to (kept in the outbox table) */
+  smtpUrl: string;
+  actionTokenSecret: Buffer;
   database: TestDatabase;
   rules: RulesRegistry;
   client: Client;
@@ -46,6 +52,11 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const smtp = await startOutboxSmtpServer({ port: await freePort(), db: database.db });
+  const mailer = createMailer(smtp.url, 'stewardship@test.example');
+  const actionTokenSecret = randomBytes(32);
+  const apiPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
 
   let worker: { instance: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
   const startWorker = async () => {
@@ -54,7 +65,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      deps: { db: database.db, rules },
+      deps: { db: database.db, rules, mailer, publicUrl: baseUrl, actionTokenSecret, client, taskQueue },
       workflowBundle: { codePath: servers.workflowBundlePath },
     });
     worker = { instance, running: instance.run(), connection: workerConnection };
@@ -75,17 +86,18 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       temporal: client,
       taskQueue,
       onboardingWaitMs: options.onboardingWaitMs ?? 10_000,
-      publicUrl: 'http://127.0.0.1',
+      publicUrl: baseUrl,
       outboxEnabled: true,
       log: () => undefined,
     }),
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.listen(apiPort, '127.0.0.1', resolve));
 
   let users = 0;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    smtpUrl: smtp.url,
+    actionTokenSecret,
     database,
     rules,
     client,
@@ -101,6 +113,8 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await stopWorker();
+      mailer.close();
+      await smtp.stop();
       await connection.close();
       await database.drop();
     },
