@@ -10,6 +10,9 @@ export interface SiteRules {
   survivorship: SurvivorshipRules;
   stewardship: StewardshipRules;
   sla: SlaRules;
+  calendar: CalendarRules;
+  review: ReviewRules;
+  emailTemplates: EmailTemplates;
 }
 
 export interface SiteIdentity {
@@ -123,6 +126,44 @@ export interface SlaRules {
   reviewExpireAfter: string;
 }
 
+/** The site's working calendar; its time zone is the site's (SiteIdentity.timeZone). */
+export interface CalendarRules {
+  /** ISO weekdays: 1 = Monday .. 7 = Sunday */
+  workingDays: number[];
+  /** local wall-clock times, "HH:MM", start before end */
+  workingHours: { start: string; end: string };
+  /** local dates, YYYY-MM-DD */
+  holidays: string[];
+}
+
+export type ReviewExpiryOutcome = 'keepDistinct' | 'merge' | 'leaveOpen';
+
+export interface ReviewRules {
+  /** the person whose action created the record may not decide its review */
+  fourEyes: boolean;
+  /** merge approvals needed before a merge is made */
+  quorum: number;
+  /** what happens to a review still open at sla.reviewExpireAfter */
+  expiryOutcome: ReviewExpiryOutcome;
+  /** ISO 8601 duration an email link works for, in elapsed time */
+  linkValidFor: string;
+}
+
+/** One mail as handlebars templates: subject and text unescaped, html escaped. */
+export interface MailTemplate {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailTemplates {
+  /** BCP 47 language tag the percent and dateTime helpers format for, e.g. de-DE */
+  locale: string;
+  reviewRequest: MailTemplate;
+  reviewReminder: MailTemplate;
+  reviewEscalation: MailTemplate;
+}
+
 /** rules/global.json: company-wide defaults, and the JSON pointers that sites may not change. */
 export interface GlobalRuleFile {
   company: { name: string };
@@ -134,6 +175,9 @@ export interface GlobalRuleFile {
   survivorship: SurvivorshipRules;
   stewardship: StewardshipRules;
   sla: SlaRules;
+  calendar: CalendarRules;
+  review: ReviewRules;
+  emailTemplates: EmailTemplates;
 }
 
 type DeepPartial<T> = T extends readonly (infer _U)[]

@@ -1,3 +1,4 @@
+import { workingDurationProblem } from '../calendar';
 import { isCountryCode } from '../countries';
 import { parseJsonPointer, valueAtPointer } from './json-pointer';
 import { findLockViolations, mergeSiteRules } from './merge';
@@ -5,6 +6,7 @@ import type { RuleFileError } from './rule-file-error';
 import { nominalMilliseconds, parseIsoDuration } from './duration';
 import { schemaErrors } from './schemas';
 import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
+import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
 
 /** Everything wrong with rules/global.json: schema errors first; the semantic checks run only on a
  * file that fits the schema, so they can trust its shape. */
@@ -12,7 +14,13 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
   const errors = schemaErrors('global', document, file);
   if (errors.length > 0) return errors;
   const global = document as GlobalRuleFile;
-  return [...lockTargetErrors(global, file), ...ruleValueErrors(global, file), ...consistencyErrors(global, file)];
+  return [
+    ...lockTargetErrors(global, file),
+    ...ruleValueErrors(global, file),
+    ...reviewValueErrors(global, file),
+    ...consistencyErrors(global, file),
+    ...reviewConsistencyErrors(global, file),
+  ];
 }
 
 /** Everything wrong with a site file (e.g. "sites/fr-paris-hq.json"), read against a valid global file. */
@@ -24,8 +32,10 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
   return [
     ...siteIdentityErrors(site, file),
     ...ruleValueErrors(site, file),
+    ...reviewValueErrors(site, file),
     ...findLockViolations(global, site, file),
     ...consistencyErrors(merged, file),
+    ...reviewConsistencyErrors(merged, file),
     ...stewardErrors(merged, file),
   ];
 }
@@ -50,9 +60,8 @@ function ruleValueErrors(rules: RuleValues, file: string): RuleFileError[] {
     }
   }
   for (const [key, duration] of Object.entries(rules.sla ?? {})) {
-    if (duration !== undefined && !parseIsoDuration(duration)) {
-      errors.push({ file, pointer: `/sla/${key}`, reason: `"${duration}" is not an ISO 8601 duration such as P2D or PT4H` });
-    }
+    const problem = duration === undefined ? undefined : workingDurationProblem(duration);
+    if (problem) errors.push({ file, pointer: `/sla/${key}`, reason: problem });
   }
   return errors;
 }

@@ -24,7 +24,18 @@ describe('mergeSiteRules', () => {
 
   it('leaves out the global-only keys and editor hints', () => {
     const rules = mergeSiteRules(globalRuleFile(), { site: identity, $schema: '../schema/site.schema.json' } as SiteRuleFile);
-    expect(Object.keys(rules).sort()).toEqual(['fields', 'matching', 'normalisation', 'site', 'sla', 'stewardship', 'survivorship']);
+    expect(Object.keys(rules).sort()).toEqual([
+      'calendar',
+      'emailTemplates',
+      'fields',
+      'matching',
+      'normalisation',
+      'review',
+      'site',
+      'sla',
+      'stewardship',
+      'survivorship',
+    ]);
   });
 
   it('does not change its inputs', () => {

@@ -43,6 +43,15 @@ describe('schema errors', () => {
     expect(errorAt(errors, '/sla/reviewRemindAfter')).toMatch(/ISO 8601 duration/);
   });
 
+  it('check the calendar, review and mail sections', () => {
+    expect(errorAt(errors, '/calendar/workingDays/1')).toBe('must be <= 7');
+    expect(errorAt(errors, '/calendar/workingDays')).toMatch(/duplicate items/);
+    expect(errorAt(errors, '/calendar/holidays/0')).toMatch(/YYYY-MM-DD/);
+    expect(errorAt(errors, '/review/expiryOutcome')).toBe('must be one of "keepDistinct", "merge", "leaveOpen"');
+    expect(errorAt(errors, '/review/quorum')).toBe('must be >= 1');
+    expect(errorAt(errors, '/emailTemplates/reviewRequest')).toBe('missing required property "text"');
+  });
+
   it('report each problem once', () => {
     const keys = errors.map((error) => `${error.pointer} ${error.reason}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -68,6 +77,28 @@ describe('semantic errors', () => {
     expect(errorAt(errors, '/matching/thresholds/review')).toMatch(/review must be at most autoLink/);
     expect(errorAt(errors, '/stewardship/stewards')).toMatch(/at least one steward/);
     expect(errorAt(errors, '/sla/reviewEscalateAfter')).toMatch(/must not be shorter than reviewRemindAfter/);
+  });
+
+  it('point at a broken mail template and say what is wrong', () => {
+    expect(errorAt(errors, '/emailTemplates/reviewRequest/text')).toMatch(/^template does not render: Parse error on line 1: Expecting .*got 'EOF'$/);
+    expect(errorAt(errors, '/emailTemplates/reviewRequest/html')).toBe('template does not render: unknown variable or helper "lnk" at line 1, column 12');
+    expect(errors.some((error) => error.pointer === '/emailTemplates/reviewRequest/subject')).toBe(false);
+  });
+
+  it('catch dates that do not exist, backwards working hours, unreachable quorums and monthly durations', () => {
+    expect(errorAt(errors, '/calendar/holidays/1')).toBe('"2026-02-30" is not a date that exists: write a real day as YYYY-MM-DD');
+    expect(errors.some((error) => error.pointer === '/calendar/holidays/0')).toBe(false);
+    expect(errorAt(errors, '/calendar/workingHours/start')).toBe('working hours start 18:00 must be before their end 09:00');
+    expect(errorAt(errors, '/review/quorum')).toMatch(/quorum of 5 cannot be reached by 1 stewards and back-ups/);
+    expect(errorAt(errors, '/review/linkValidFor')).toMatch(/uses years or months/);
+  });
+
+  it('check the mail templates of the global file', () => {
+    const global = globalRuleFile();
+    global.emailTemplates.reviewEscalation.subject = 'Escalated: {{percentage probability}}';
+    expect(validateGlobalRuleFile(global)).toEqual([
+      { file: 'global.json', pointer: '/emailTemplates/reviewEscalation/subject', reason: expect.stringMatching(/unknown variable or helper "percentage"/) },
+    ]);
   });
 
   it('report changes to locked rules', () => {
