@@ -9,6 +9,8 @@ import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
+import { reviewPageRoutes } from './pages/review-pages';
+import { decideFromEmailLink } from '../services/reviews';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -44,6 +46,12 @@ export function createApp(context: ApiContext): express.Express {
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
+  app.use(
+    reviewPageRoutes({
+      db: context.db,
+      decide: (request) => decideFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, request),
+    }),
+  );
 
   app.use(unknownRoute);
   app.use(errorHandler(context.log));

@@ -2,6 +2,7 @@ import { CUSTOMER_FIELDS } from '../core/customer';
 import { IMPORT_ROW_OUTCOMES, type ImportStatus } from '../core/imports/import';
 import type { MatchBand } from '../core/matching/score';
 import type { SourceRecordStatus } from '../store/source-records';
+import { REVIEW_DECISIONS } from '../core/review';
 import type { TaskStatus, TaskType } from '../store/tasks';
 import { ROLES } from '../store/users';
 
@@ -27,6 +28,7 @@ export interface Schema {
   additionalProperties?: boolean | Schema;
   items?: Schema;
   oneOf?: readonly Schema[];
+  allOf?: readonly Schema[];
   examples?: readonly unknown[];
 }
 
@@ -293,6 +295,20 @@ const schemas: Record<string, Schema> = {
     updatedAt: dateTime,
   }),
   TaskList: record({ tasks: arrayOf(ref('Task')), total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } }),
+  TaskHistory: record({
+    decisions: arrayOf(record({ decision: string, decidedBy: string, via: string, comment: nullable(string), rulesVersion: ref('RulesVersion'), at: dateTime })),
+    comments: arrayOf(record({ author: string, comment: string, at: dateTime })),
+  }),
+  Decision: record({ decision: { enum: [...REVIEW_DECISIONS] }, comment: string }, 'merge, keepDistinct, or defer (defer needs a comment)'),
+  DecisionResult: record({
+    taskId: uuid,
+    state: { enum: ['decided', 'recorded'], description: 'decided: the task is closed; recorded: an approval towards a quorum, or a deferral' },
+    decision: { enum: [...REVIEW_DECISIONS] },
+    decidedBy: string,
+    approvals: { type: 'integer' },
+    quorum: { type: 'integer' },
+  }),
+  Unmerged: record({ customerId: uuid, newCustomerId: uuid }),
   OutboxMessage: record({
     id: uuid,
     to: arrayOf(string),
@@ -534,6 +550,8 @@ export const openApiDocument: OpenApiDocument = {
           queryParameter('site', 'only this site'),
           queryParameter('status', 'only tasks in this status', { enum: TASK_STATUSES }),
           queryParameter('type', 'only tasks of this type', { enum: TASK_TYPES }),
+          queryParameter('mine', 'only tasks assigned to the caller', { enum: ['true', 'false'] }),
+          queryParameter('overdue', 'only open tasks past their due date', { enum: ['true', 'false'] }),
           ...page,
         ],
         responses: { '200': json(ref('TaskList'), 'a page of tasks'), '400': responseRef('BadRequest'), ...guarded },
@@ -545,7 +563,91 @@ export const openApiDocument: OpenApiDocument = {
         summary: 'A task',
         tags: ['tasks'],
         parameters: [pathParameter('id', 'task id', uuid)],
-        responses: { '200': json(ref('Task'), 'the task'), ...guarded, '404': responseRef('NotFound') },
+        responses: { '200': json({ allOf: [ref('Task'), ref('TaskHistory')] }, 'the task, its decisions and comments'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/tasks/{id}/decision': {
+      post: {
+        operationId: 'decideTask',
+        summary: 'Decide a duplicate review (stewards and admins of its site)',
+        description: 'Sent to the review workflow as an Update: the answer says at once whether the decision was taken.',
+        tags: ['tasks'],
+        parameters: [pathParameter('id', 'task id', uuid)],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('Decision') } } },
+        responses: {
+          '200': json(ref('DecisionResult'), 'taken'),
+          '400': responseRef('BadRequest'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('someone decided first (the message names who and when), or you approved already'),
+        },
+      },
+    },
+    '/api/tasks/{id}/comments': {
+      post: {
+        operationId: 'commentTask',
+        summary: 'Comment on a task',
+        tags: ['tasks'],
+        parameters: [pathParameter('id', 'task id', uuid)],
+        requestBody: { required: true, content: { 'application/json': { schema: record({ comment: string }) } } },
+        responses: { '201': json(ref('TaskHistory'), 'the decisions and comments'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/tasks/{id}/assignee': {
+      put: {
+        operationId: 'assignTask',
+        summary: 'Assign a task to a person (email), or unassign it (null)',
+        tags: ['tasks'],
+        parameters: [pathParameter('id', 'task id', uuid)],
+        requestBody: { required: true, content: { 'application/json': { schema: record({ assignee: nullable(string) }) } } },
+        responses: { '200': json(ref('Task'), 'the task'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/customers/{id}/unmerge': {
+      post: {
+        operationId: 'unmergeCustomer',
+        summary: 'Split a source record out of a golden record into its own (stewards and admins of its site)',
+        tags: ['customers'],
+        parameters: [pathParameter('id', 'golden record id', uuid)],
+        requestBody: { required: true, content: { 'application/json': { schema: record({ sourceRecordId: uuid }) } } },
+        responses: {
+          '200': json(ref('Unmerged'), 'split: both golden records derived again, the pair remembered as different people'),
+          '400': responseRef('BadRequest'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('the source record is the only one of the golden record'),
+        },
+      },
+    },
+    '/review/{token}': {
+      get: {
+        operationId: 'reviewPage',
+        summary: 'The page an email link opens: both records side by side; changes nothing',
+        tags: ['reviews'],
+        security: NO_TOKEN,
+        parameters: [pathParameter('token', 'the token of the email link')],
+        responses: {
+          '200': { description: 'the page', content: { 'text/html': { schema: string } } },
+          '404': { description: 'the link is not valid (mistyped or tampered)', content: { 'text/html': { schema: string } } },
+          '410': { description: 'the link was used or has expired', content: { 'text/html': { schema: string } } },
+        },
+      },
+      post: {
+        operationId: 'reviewDecide',
+        summary: 'The decision posted from that page (form with decision, comment and its anti-forgery value)',
+        tags: ['reviews'],
+        security: NO_TOKEN,
+        parameters: [pathParameter('token', 'the token of the email link')],
+        requestBody: {
+          required: true,
+          content: { 'application/x-www-form-urlencoded': { schema: record({ decision: { enum: [...REVIEW_DECISIONS] }, comment: string, csrf: string }) } },
+        },
+        responses: {
+          '200': { description: 'taken', content: { 'text/html': { schema: string } } },
+          '403': { description: 'not sent from the review page, or the person may not decide', content: { 'text/html': { schema: string } } },
+          '409': { description: 'already decided: the page says by whom and when', content: { 'text/html': { schema: string } } },
+          '410': { description: 'the link was used or has expired', content: { 'text/html': { schema: string } } },
+        },
       },
     },
     '/api/outbox': {

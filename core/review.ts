@@ -1,3 +1,5 @@
+import type { ReviewExpiryOutcome } from './rules/types';
+
 /** Duplicate review: the decisions a steward can take, and what the workflow knows. */
 export const REVIEW_DECISIONS = ['merge', 'keepDistinct', 'defer'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -27,7 +29,7 @@ export interface DecisionResult {
 }
 
 /** What happens to a review nobody decided before it expires (the site's rules choose). */
-export type ExpiryOutcome = 'keepDistinct' | 'merge' | 'leaveOpen';
+export type ExpiryOutcome = ReviewExpiryOutcome;
 
 /** The decider recorded when a review expires with a default outcome. */
 export const SLA_EXPIRY: Decider = { userId: 'sla-expiry', email: 'sla-expiry' };

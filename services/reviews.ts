@@ -5,7 +5,9 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Decider, DecisionRequest, DecisionResult } from '../core/review';
+import type { Decider, DecisionRequest, DecisionResult, ReviewDecision } from '../core/review';
+import type { SiteRulesSource } from '../core/rules/types';
+import { canActOnSite, findUserByEmail } from '../store/users';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import { findTask } from '../store/tasks';
@@ -68,4 +70,29 @@ function translate(error: unknown): unknown {
 
 export function deciderOf(user: { id: string; email: string }): Decider {
   return { userId: user.id, email: user.email };
+}
+
+/** The decision behind an email link. The link names one person; that person must still be a
+ * steward or back-up of the task's site (in the rules, or as a user with the role). */
+export async function decideFromEmailLink(
+  deps: ReviewServiceDeps & { rules: SiteRulesSource },
+  request: { taskId: string; decision: ReviewDecision; personEmail: string; comment?: string },
+): Promise<{ ok: true; result: DecisionResult } | { ok: false; status: number; message: string }> {
+  try {
+    const task = await findTask(deps.db, request.taskId);
+    if (!task) throw notFound(`no task ${request.taskId}`);
+    const user = await findUserByEmail(deps.db, request.personEmail);
+    const stewardship = deps.rules.forSite(task.siteId)?.rules.stewardship;
+    const listed = [...(stewardship?.stewards ?? []), ...(stewardship?.backups ?? [])].map((email) => email.toLowerCase());
+    const mayDecide =
+      listed.includes(request.personEmail.toLowerCase()) ||
+      (user !== undefined && canActOnSite(user, task.siteId) && user.roles.some((role) => role === 'steward' || role === 'admin'));
+    if (!mayDecide) throw forbidden(`${request.personEmail} may no longer decide reviews of site ${task.siteId}`);
+    const decidedBy: Decider = user ? deciderOf(user) : { userId: `email:${request.personEmail}`, email: request.personEmail };
+    const result = await decideReview(deps, request.taskId, { decision: request.decision, decidedBy, via: 'email', comment: request.comment });
+    return { ok: true, result };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, status: error.status, message: error.message };
+    throw error;
+  }
 }

@@ -70,6 +70,8 @@ export interface TaskFilter {
   status?: TaskStatus;
   type?: TaskType;
   assignee?: string;
+  /** open tasks past their due date */
+  overdue?: boolean;
   limit: number;
   offset: number;
 }
@@ -79,6 +81,7 @@ export async function listTasks(db: Queryable, filter: TaskFilter): Promise<{ ta
   if (filter.status) query.where('status', filter.status);
   if (filter.type) query.where('type', filter.type);
   if (filter.assignee) query.where('assignee', filter.assignee);
+  if (filter.overdue) query.where('status', 'open').where('due_at', '<', db.fn.now());
   const [{ count }] = await query.clone().count<{ count: string }[]>('* as count');
   const rows = await query.orderBy([{ column: 'created_at', order: 'desc' }, 'id']).limit(filter.limit).offset(filter.offset);
   return { tasks: rows.map(fromRow), total: Number(count) };
@@ -104,5 +107,35 @@ function fromRow(row: Record<string, any>): Task {
     rulesVersion: row.rules_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+export async function assignTask(db: Queryable, id: string, assignee: string | null): Promise<void> {
+  await db('tasks').where({ id }).update({ assignee, updated_at: db.fn.now() });
+}
+
+export async function addTaskComment(db: Queryable, taskId: string, author: string, comment: string): Promise<void> {
+  await db('task_comments').insert({ task_id: taskId, author, comment });
+}
+
+export interface TaskHistory {
+  decisions: Array<{ decision: string; decidedBy: string; via: string; comment: string | null; rulesVersion: string; at: Date }>;
+  comments: Array<{ author: string; comment: string; at: Date }>;
+}
+
+/** Every decision (a quorum counts several) and comment on a task, oldest first. */
+export async function taskHistory(db: Queryable, taskId: string): Promise<TaskHistory> {
+  const decisions = await db('task_decisions').where({ task_id: taskId }).orderBy('created_at');
+  const comments = await db('task_comments').where({ task_id: taskId }).orderBy('created_at');
+  return {
+    decisions: decisions.map((row: Record<string, any>) => ({
+      decision: row.decision,
+      decidedBy: row.decided_by_email,
+      via: row.via,
+      comment: row.comment,
+      rulesVersion: row.rules_version,
+      at: row.created_at,
+    })),
+    comments: comments.map((row: Record<string, any>) => ({ author: row.author, comment: row.comment, at: row.created_at })),
   };
 }

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { currentUser, requireAccess } from '../auth';
 import { siteRules, type ApiContext } from '../context';
-import { notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
+import { isUuid } from '../../core/ids';
+import { unmergeSourceRecord } from '../../services/unmerge';
 import { optionalString, pageOf } from '../params';
 import { customerView, searchCustomers } from '../../services/customers';
 import { onboardingStatus, parseSubmission, submitRecord } from '../../services/onboarding';
@@ -10,6 +12,7 @@ import { canActOnSite } from '../../store/users';
 
 const ONBOARDING_ROLES = ['integration', 'steward', 'admin'] as const;
 const READ_ROLES = ['steward', 'compliance', 'admin'] as const;
+const UNMERGE_ROLES = ['steward', 'admin'] as const;
 
 export function customerRoutes(context: ApiContext): Router {
   const router = Router();
@@ -56,6 +59,18 @@ export function customerRoutes(context: ApiContext): Router {
     const user = currentUser(res);
     requireAccess(user, { roles: READ_ROLES });
     res.json(await customerView(context.db, user, req.params.id));
+  });
+
+  router.post('/customers/:id/unmerge', async (req, res) => {
+    const user = currentUser(res);
+    requireAccess(user, { roles: UNMERGE_ROLES });
+    const sourceRecordId = req.body?.sourceRecordId;
+    if (typeof sourceRecordId !== 'string' || !isUuid(sourceRecordId)) throw badRequest('sourceRecordId must be the id of a source record of this customer');
+    if (!isUuid(req.params.id)) throw notFound(`no customer ${req.params.id}`);
+    const result = await unmergeSourceRecord(context, user, req.params.id, sourceRecordId, (site) =>
+      requireAccess(user, { roles: UNMERGE_ROLES, site }),
+    );
+    res.json(result);
   });
 
   return router;

@@ -35,8 +35,8 @@ export interface TestPlatform {
   rules: RulesRegistry;
   client: Client;
   taskQueue: string;
-  /** a user with these roles and sites, and its bearer token */
-  tokenFor(roles: Role[], sites: string[]): Promise<string>;
+  /** a user with these roles and sites (and email, if given), and its bearer token */
+  tokenFor(roles: Role[], sites: string[], email?: string): Promise<string>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -104,9 +104,9 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
     taskQueue,
     startWorker,
     stopWorker,
-    async tokenFor(roles, sites) {
+    async tokenFor(roles, sites, email) {
       users += 1;
-      const user = await createUser(database.db, { email: `user${users}@test.example`, name: `User ${users}`, roles, sites });
+      const user = await createUser(database.db, { email: email ?? `user${users}@test.example`, name: `User ${users}`, roles, sites });
       return (await issueToken(database.db, user.id, 'test')).token;
     },
     async stop() {
