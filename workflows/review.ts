@@ -9,7 +9,7 @@ import {
   currentUpdateInfo,
 } from '@temporalio/workflow';
 import { SLA_EXPIRY, type DecisionRequest, type DecisionResult, type ExpiryOutcome } from '../core/review';
-import type { createReviewActivities } from '../activities/reviews';
+import type { createReviewActivities, ReviewPlan } from '../activities/reviews';
 
 const activities = proxyActivities<ReturnType<typeof createReviewActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -32,14 +32,34 @@ export const reviewStateQuery = defineQuery<ReviewState>('state');
 
 /** Started as review:<taskId> (core/workflow-ids) when onboarding opens a duplicate review. */
 export async function review({ taskId }: { taskId: string }): Promise<ReviewState> {
-  const plan = await activities.planReview({ taskId, openedAt: Date.now() });
-  const state: ReviewState = { status: plan.status === 'open' ? 'open' : 'decided', approvals: [] };
+  const state: ReviewState = { status: 'open', approvals: [] };
+  let plan: ReviewPlan | undefined;
   setHandler(reviewStateQuery, () => state);
 
+  /** Refuses a decision that may not be taken (thrown errors reach the caller at once). */
+  const refuse = (request: DecisionRequest): void => {
+    if (state.status !== 'open') {
+      const when = state.decidedAt ? ` at ${new Date(state.decidedAt).toISOString()}` : '';
+      throw ApplicationFailure.nonRetryable(`this task was already decided by ${state.decidedBy ?? 'someone else'}${when}`, 'AlreadyDecided');
+    }
+    if (plan?.fourEyes && request.decidedBy.userId === plan.receivedBy) {
+      throw ApplicationFailure.nonRetryable('four-eyes rule: the person who sent this record may not decide its review', 'FourEyes');
+    }
+    if (request.decision === 'merge' && state.approvals.includes(request.decidedBy.email)) {
+      throw ApplicationFailure.nonRetryable(`you already approved this merge; ${plan?.quorum} different approvals are needed`, 'AlreadyApproved');
+    }
+  };
+
+  // registered before the first await, so a decision arriving while the plan loads is not lost
   setHandler(
     decideUpdate,
     async (request): Promise<DecisionResult> => {
-      const base = { taskId, decision: request.decision, decidedBy: request.decidedBy.email, quorum: plan.quorum };
+      if (!plan) {
+        await condition(() => plan !== undefined);
+        refuse(request);
+      }
+      const { quorum } = plan!;
+      const base = { taskId, decision: request.decision, decidedBy: request.decidedBy.email, quorum };
       // the update id: a retried recordDecision stores the decision once
       const key = `review:${taskId}:${currentUpdateInfo()?.id}`;
       if (request.decision === 'defer') {
@@ -48,7 +68,7 @@ export async function review({ taskId }: { taskId: string }): Promise<ReviewStat
       }
       if (request.decision === 'merge') {
         state.approvals.push(request.decidedBy.email);
-        if (state.approvals.length < plan.quorum) {
+        if (state.approvals.length < quorum) {
           await activities.recordDecision({ taskId, request, key });
           return { ...base, state: 'recorded', approvals: state.approvals.length };
         }
@@ -60,21 +80,11 @@ export async function review({ taskId }: { taskId: string }): Promise<ReviewStat
       state.status = 'decided';
       return { ...base, state: 'decided', approvals: state.approvals.length };
     },
-    {
-      validator: (request) => {
-        if (state.status !== 'open') {
-          const when = state.decidedAt ? ` at ${new Date(state.decidedAt).toISOString()}` : '';
-          throw ApplicationFailure.nonRetryable(`this task was already decided by ${state.decidedBy ?? 'someone else'}${when}`, 'AlreadyDecided');
-        }
-        if (plan.fourEyes && request.decidedBy.userId === plan.receivedBy) {
-          throw ApplicationFailure.nonRetryable('four-eyes rule: the person who sent this record may not decide its review', 'FourEyes');
-        }
-        if (request.decision === 'merge' && state.approvals.includes(request.decidedBy.email)) {
-          throw ApplicationFailure.nonRetryable(`you already approved this merge; ${plan.quorum} different approvals are needed`, 'AlreadyApproved');
-        }
-      },
-    },
+    { validator: refuse },
   );
+
+  plan = await activities.planReview({ taskId, openedAt: Date.now() });
+  if (plan.status !== 'open') state.status = 'decided';
 
   if (state.status === 'open') {
     await activities.notifyReviewers({ taskId, kind: 'reviewRequest' });

@@ -18,10 +18,11 @@ const MAX_COMMENT_LENGTH = 2000;
 export function taskRoutes(context: ApiContext): Router {
   const router = Router();
 
-  /** The task, if the caller may see its site; 404 alike for absent and foreign tasks. */
+  /** The task, if the caller may act on its site (403 naming the site otherwise). */
   const visibleTask = async (user: User, id: string): Promise<Task> => {
     const task = isUuid(id) ? await findTask(context.db, id) : undefined;
-    if (!task || !canActOnSite(user, task.siteId)) throw notFound(`no task ${id} at your sites`);
+    if (!task) throw notFound(`no task ${id}`);
+    if (!canActOnSite(user, task.siteId)) throw forbidden(`task ${id} belongs to site "${task.siteId}", which you may not act on`);
     return task;
   };
 
