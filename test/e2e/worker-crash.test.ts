@@ -81,4 +81,42 @@ describe('a worker killed in the middle of an onboarding', () => {
     expect(distinct.size).toBe(entries.length);
     expect(entries.map((entry) => entry.action).sort()).toEqual(['created', 'linked', 'normalised', 'received']);
   });
+
+  it('while a review waits, loses no decision: taken exactly once after a restart', async () => {
+    const { db } = platform.database;
+    const system = await platform.tokenFor(['integration'], ['fr-paris-hq']);
+    const steward = await platform.tokenFor(['steward'], ['fr-paris-hq']);
+    const onboard = (sourceId: string, record: Record<string, string>) =>
+      call(platform.baseUrl, 'POST', '/api/sites/fr-paris-hq/customers', { token: system, body: { sourceSystem: 'crm', sourceId, record } });
+
+    // only this test's worker runs
+    for (const earlier of workers.splice(0)) await stopChild(earlier);
+    const worker = spawnWorker(platform);
+    workers.push(worker);
+    await onboard('R-1', { givenName: 'Odile', familyName: 'Marchand', email: 'odile.marchand@example.fr', birthDate: '1979-05-04', city: 'Nantes', country: 'FR' });
+    const first = await until('the first record to be onboarded', async () => {
+      const row = await db('source_records').where({ source_id: 'R-1' }).whereNotNull('outcome').first();
+      return row ?? undefined;
+    });
+    expect(first.outcome.outcome).toBe('created');
+    await onboard('R-2', { givenName: 'Odile', familyName: 'Marchant', email: 'o.marchant@autre.example.org', country: 'FR' });
+    const review = await until('the review mail', async () => {
+      const task = await db('tasks').where({ type: 'duplicate_review' }).first();
+      const mail = task && (await db('sent_emails').where('idempotency_key', 'like', `review:${task.id}:reviewRequest:%`).first());
+      return mail ? task : undefined;
+    });
+
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    workers.push(spawnWorker(platform));
+
+    const decided = await call(platform.baseUrl, 'POST', `/api/tasks/${review.id}/decision`, { token: steward, body: { decision: 'merge' } });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({ state: 'decided', decision: 'merge' });
+    expect(await db('task_decisions').where({ task_id: review.id })).toHaveLength(1);
+    expect(await db('change_log').where({ entity_type: 'task', entity_id: review.id, action: 'decided' })).toHaveLength(1);
+    const merged = await db('source_records').where({ source_id: 'R-2' }).first();
+    expect(merged).toMatchObject({ status: 'linked', customer_id: first.customer_id });
+    expect(await db('sent_emails').where('idempotency_key', 'like', `review:${review.id}:reviewRequest:%`)).toHaveLength(1);
+  });
 });
