@@ -70,3 +70,27 @@ export interface AuditRunSummary {
 export interface AuditInput {
   siteId: string;
 }
+
+/** The consistency rules a check may name. */
+export const CONSISTENCY_RULES = ['phoneCountry', 'postcodeCity'] as const;
+export type ConsistencyRule = (typeof CONSISTENCY_RULES)[number];
+
+/** The audits section of the rules in force for a site. */
+export interface AuditRules {
+  /** global checks, each overlaid by the site's check of the same id, then the site's own checks */
+  checks: AuditCheck[];
+  /** failing checks at or above minSeverity open data-fix tasks, at most maxPerRun new ones per run */
+  fixTasks: { minSeverity: Severity; maxPerRun: number };
+  /** failing rows stored per check and run; the counts are always exact */
+  failingRowsKept: number;
+}
+
+/** A check as a site file writes it: a known id tightens the global check, a new id adds a check. */
+export type SiteAuditCheck = Pick<AuditCheck, 'id'> & Partial<Omit<AuditCheck, 'id'>>;
+
+/** The audits section of a site file: everything optional. */
+export interface SiteAuditRules {
+  checks?: SiteAuditCheck[];
+  fixTasks?: Partial<AuditRules['fixTasks']>;
+  failingRowsKept?: number;
+}

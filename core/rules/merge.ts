@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mergeAuditChecks } from '../audits/merge-checks';
 import { canonicalJson, isJsonObject, jsonEqual } from '../json';
 import { parseJsonPointer, toJsonPointer, valueAtPointer } from './json-pointer';
 import type { RuleFileError } from './rule-file-error';
@@ -7,11 +8,11 @@ import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
 export type { RuleFileError } from './rule-file-error';
 
 /** The site's rules in force: the site file deep-merged over the global file (objects merge,
- * arrays and scalars replace). Editor hints ($schema) and global-only keys are left out. */
+ * arrays and scalars replace; audit checks merge by id). Editor hints ($schema) and global-only keys are left out. */
 export function mergeSiteRules(global: GlobalRuleFile, site: SiteRuleFile): SiteRules {
   const { company: _company, locks: _locks, ...globalRules } = withoutSchemaHint(global);
-  const merged = deepMerge(globalRules, withoutSchemaHint(site));
-  return merged as unknown as SiteRules;
+  const merged = deepMerge(globalRules, withoutSchemaHint(site)) as unknown as SiteRules;
+  return { ...merged, audits: { ...merged.audits, checks: mergeAuditChecks(global.audits.checks, site.audits?.checks) } };
 }
 
 /** The version of a site's rules: sha256 (hex) of their canonical JSON. */

@@ -1,3 +1,4 @@
+import type { AuditRules, SiteAuditRules } from '../audits/types';
 import type { CustomerField } from '../customer';
 
 /** The rules in force for one site: rules/global.json with rules/sites/<site>.json merged over it.
@@ -13,6 +14,7 @@ export interface SiteRules {
   calendar: CalendarRules;
   review: ReviewRules;
   emailTemplates: EmailTemplates;
+  audits: AuditRules;
 }
 
 export interface SiteIdentity {
@@ -178,6 +180,7 @@ export interface GlobalRuleFile {
   calendar: CalendarRules;
   review: ReviewRules;
   emailTemplates: EmailTemplates;
+  audits: AuditRules;
 }
 
 type DeepPartial<T> = T extends readonly (infer _U)[]
@@ -187,7 +190,10 @@ type DeepPartial<T> = T extends readonly (infer _U)[]
     : T;
 
 /** rules/sites/<site>.json: the site's identity and whatever it overrides. */
-export type SiteRuleFile = { site: SiteIdentity } & DeepPartial<Omit<SiteRules, 'site'>>;
+export type SiteRuleFile = { site: SiteIdentity } & DeepPartial<Omit<SiteRules, 'site' | 'audits'>> & {
+  /** audit checks merge with the global ones by id (see core/audits/merge-checks) */
+  audits?: SiteAuditRules;
+};
 
 /** Site rules with the content hash of their merged form: the version every decision records. */
 export interface VersionedSiteRules {

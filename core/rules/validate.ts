@@ -6,6 +6,7 @@ import type { RuleFileError } from './rule-file-error';
 import { nominalMilliseconds, parseIsoDuration } from './duration';
 import { schemaErrors } from './schemas';
 import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
+import { globalAuditErrors, siteAuditErrors } from './validate-audits';
 import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
 
 /** Everything wrong with rules/global.json: schema errors first; the semantic checks run only on a
@@ -20,6 +21,7 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
     ...reviewValueErrors(global, file),
     ...consistencyErrors(global, file),
     ...reviewConsistencyErrors(global, file),
+    ...globalAuditErrors(global, file),
   ];
 }
 
@@ -37,6 +39,7 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
     ...consistencyErrors(merged, file),
     ...reviewConsistencyErrors(merged, file),
     ...stewardErrors(merged, file),
+    ...siteAuditErrors(site, global, file),
   ];
 }
 

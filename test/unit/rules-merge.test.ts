@@ -25,6 +25,7 @@ describe('mergeSiteRules', () => {
   it('leaves out the global-only keys and editor hints', () => {
     const rules = mergeSiteRules(globalRuleFile(), { site: identity, $schema: '../schema/site.schema.json' } as SiteRuleFile);
     expect(Object.keys(rules).sort()).toEqual([
+      'audits',
       'calendar',
       'emailTemplates',
       'fields',
