@@ -16,7 +16,12 @@ export interface Config {
   dataDir: string;
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number; smtpPort: number };
   onboardingWaitMs: number;
+  /** how much the Temporal SDK itself logs (its INFO lines narrate every bundling step) */
+  temporalSdkLogLevel: SdkLogLevel;
 }
+
+export const SDK_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type SdkLogLevel = (typeof SDK_LOG_LEVELS)[number];
 
 const ROOT = path.join(__dirname, '..');
 
@@ -54,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpPort: integer(env, 'EMBEDDED_SMTP_PORT', 2525),
     },
     onboardingWaitMs: integer(env, 'ONBOARDING_WAIT_MS', 5000),
+    temporalSdkLogLevel: oneOf(env, 'TEMPORAL_SDK_LOG_LEVEL', SDK_LOG_LEVELS, 'WARN'),
   };
 }
 
@@ -68,6 +74,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = allowed.find((candidate) => candidate === raw.toUpperCase());
+  if (!value) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return value;
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { formatRuleFileError } from '../core/rules/rule-file-error';
 import { createApp } from '../api/app';
 import type { ApiContext } from '../api/context';
@@ -45,6 +45,15 @@ export async function connectTemporalClient(config: Config, address: string): Pr
 
 /** A worker with everything its activities need: the database, the rules, a mailer, the secret
  * of email links, and a Temporal client for the workflows activities start. */
+/** Once per process, before the first native connection (the SDK fixes its runtime then). */
+function installSdkLogger(level: Config['temporalSdkLogLevel']): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // already installed (several workers in one process)
+  }
+}
+
 export async function runWorker(
   config: Config,
   parts: { temporalAddress: string; smtpUrl: string; db: Db; rules: WorkerDeps['rules'] },
@@ -62,6 +71,7 @@ export async function runWorker(
     client: temporal.client,
     taskQueue: config.taskQueue,
   };
+  installSdkLogger(config.temporalSdkLogLevel);
   const connection = await NativeConnection.connect({ address });
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps });
   const running = worker.run();
