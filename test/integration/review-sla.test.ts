@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { addWorkingTime, type WorkingCalendar } from '../../core/calendar';
 import type { DecisionRequest, DecisionResult } from '../../core/review';
@@ -111,10 +112,14 @@ function quietWorkerRuntime(): void {
 
 describe('review SLA on a working calendar, with time skipping', () => {
   let env: TestWorkflowEnvironment;
+  // A plain client: the environment's own one skips time whenever a result is awaited, and the
+  // clock must move only where the test says so.
+  let client: Client;
 
   beforeAll(async () => {
     quietWorkerRuntime();
     env = await createTimeSkippingEnvironment();
+    client = new Client({ connection: env.connection, namespace: env.namespace });
   });
   afterAll(async () => {
     await env?.teardown();
@@ -132,7 +137,7 @@ describe('review SLA on a working calendar, with time skipping', () => {
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { db: database.db, rules, mailer, publicUrl: 'http://127.0.0.1:1', actionTokenSecret: randomBytes(32), client: env.client, taskQueue },
+      deps: { db: database.db, rules, mailer, publicUrl: 'http://127.0.0.1:1', actionTokenSecret: randomBytes(32), client: client, taskQueue },
       workflowBundle: { codePath: testServers().workflowBundlePath },
     });
     const running = worker.run();
@@ -154,7 +159,7 @@ describe('review SLA on a working calendar, with time skipping', () => {
 
   /** Onboards Marie, then her near duplicate, which opens a review: its task and source records. */
   async function seedReview(fixture: Fixture): Promise<{ taskId: string; marieId: string; marieSourceId: string; duplicateSourceId: string }> {
-    const deps = { db: fixture.database.db, client: env.client, taskQueue: fixture.taskQueue };
+    const deps = { db: fixture.database.db, client: client, taskQueue: fixture.taskQueue };
     const golden = await submitRecord(deps, { siteId: PARIS, sourceSystem: 'crm', sourceId: 'C-1', record: marie }, 'test:integration', 20_000);
     expect(golden.status.outcome).toMatchObject({ outcome: 'created' });
     const review = await submitRecord(deps, { siteId: PARIS, sourceSystem: 'erp', sourceId: 'E-5', record: nearDuplicate }, 'test:integration', 20_000);
@@ -174,14 +179,14 @@ describe('review SLA on a working calendar, with time skipping', () => {
 
   /** When the review workflow opened: workflow time (Date.now()) of its first workflow task. */
   async function openedAt(taskId: string): Promise<number> {
-    const history = await env.client.workflow.getHandle(workflowIds.review(taskId)).fetchHistory();
+    const history = await client.workflow.getHandle(workflowIds.review(taskId)).fetchHistory();
     const started = history.events?.find((event) => event.workflowTaskStartedEventAttributes);
     const time = started?.eventTime;
     return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1_000_000);
   }
 
   async function timersFired(taskId: string): Promise<number> {
-    const history = await env.client.workflow.getHandle(workflowIds.review(taskId)).fetchHistory();
+    const history = await client.workflow.getHandle(workflowIds.review(taskId)).fetchHistory();
     return (history.events ?? []).filter((event) => event.timerFiredEventAttributes).length;
   }
 
@@ -241,7 +246,7 @@ describe('review SLA on a working calendar, with time skipping', () => {
 
       // after the third: the review expires with the site's default outcome, keep distinct
       await skipTo(expireAt + HOUR);
-      const handle = env.client.workflow.getHandle(workflowIds.review(taskId));
+      const handle = client.workflow.getHandle(workflowIds.review(taskId));
       const state = (await handle.result()) as ReviewState;
       expect(state).toMatchObject({ status: 'expired', decision: 'keepDistinct', decidedBy: 'sla-expiry' });
       expect((await handle.describe()).status.name).toBe('COMPLETED');
@@ -281,7 +286,7 @@ describe('review SLA on a working calendar, with time skipping', () => {
 
       // half a day on, before any deadline, a steward keeps the two apart (as services/reviews does)
       await skipTo(opened + 12 * HOUR);
-      const handle = env.client.workflow.getHandle(workflowIds.review(taskId));
+      const handle = client.workflow.getHandle(workflowIds.review(taskId));
       const request: DecisionRequest = { decision: 'keepDistinct', decidedBy: { userId: 'steward-1', email: STEWARD }, via: 'api' };
       const result = await handle.executeUpdate<DecisionResult, [DecisionRequest]>('decide', { args: [request] });
       expect(result).toMatchObject({ taskId, state: 'decided', decision: 'keepDistinct', decidedBy: STEWARD });
