@@ -58,6 +58,9 @@ export async function mergeIntoGoldenRecord(
   rulesVersion: string,
   actor: string,
 ): Promise<GoldenRecord> {
+  // Lock the golden record before the link: the link's foreign key takes a share lock on it, and
+  // two merges into one record that both held that lock would deadlock upgrading it.
+  if (!(await findGoldenRecord(trx, customerId, { forUpdate: true }))) throw new Error(`no golden record ${customerId}`);
   await linkSourceRecord(trx, sourceRecord, customerId, actor, rulesVersion);
   return recomputeGoldenRecord(trx, customerId, rules, rulesVersion, actor, `${actor}:${sourceRecord.id}:linked:${customerId}`);
 }

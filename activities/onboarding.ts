@@ -4,7 +4,7 @@ import { rankCandidates } from '../core/matching/score';
 import { normaliseRecord } from '../core/normalise';
 import type { BestCandidate, OnboardingOutcome, OnboardingSteps, PreparedRecord } from '../core/onboarding';
 import { validateRecord } from '../core/records/validate';
-import type { SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
+import type { MatchingRules, SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { appendChange } from '../store/change-log';
 import { customersKeptDistinctFrom } from '../store/distinct-pairs';
@@ -24,6 +24,9 @@ export interface OnboardingDeps {
 
 /** How many best-scoring golden records are kept as evidence for one record. */
 const EVALUATIONS_KEPT = 3;
+
+/** pg_advisory_xact_lock key serialising golden-record creation (any fixed 64-bit number). */
+const GOLDEN_RECORD_CREATION_LOCK = 7_106_521_943;
 
 /** The onboarding steps over Postgres. Each is idempotent: it checks what is stored before it
  * changes anything, and writes lineage under a key derived from the record and the step. */
@@ -80,15 +83,7 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
     async matchSourceRecord({ sourceRecordId }) {
       const sourceRecord = await getSourceRecord(db, sourceRecordId);
       const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
-      const record = normalisedOf(sourceRecord);
-      const candidates = await findCandidateRecords(db, matchKeys(record), siteRules.matching, {
-        excludeSourceRecordId: sourceRecordId,
-        limit: siteRules.matching.maxCandidates,
-      });
-      const keptDistinct = await customersKeptDistinctFrom(db, sourceRecordId);
-      const ranked = rankCandidates(record, candidates, siteRules.matching)
-        .filter((candidate) => !keptDistinct.has(candidate.customerId))
-        .slice(0, EVALUATIONS_KEPT);
+      const { ranked, candidates } = await rankedCandidates(db, sourceRecord, siteRules.matching);
       let best: BestCandidate | undefined;
       for (const candidate of ranked) {
         const evaluationId = await saveMatchEvaluation(db, {
@@ -100,7 +95,7 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
         });
         best ??= { customerId: candidate.customerId, evaluationId, probability: candidate.score.probability, band: candidate.score.band };
       }
-      return { best, candidates: candidates.length };
+      return { best, candidates };
     },
 
     async linkSourceRecord({ sourceRecordId, customerId, probability, actor }) {
@@ -158,11 +153,18 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
       return outcome;
     },
 
-    async createGoldenRecord({ sourceRecordId, actor }) {
+    async createGoldenRecord({ sourceRecordId, actor, recheck }) {
       return db.transaction(async (trx) => {
+        // One creation at a time, each seeing every golden record committed before it: without
+        // this, two duplicates matched at the same moment would each create their own.
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [GOLDEN_RECORD_CREATION_LOCK]);
         const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
         if (sourceRecord.outcome) return sourceRecord.outcome;
         const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
+        if (recheck) {
+          const { ranked } = await rankedCandidates(trx, sourceRecord, siteRules.matching);
+          if (ranked.some((candidate) => candidate.score.band !== 'distinct')) return { outcome: 'matchChanged' as const };
+        }
         const golden = await giveOwnGoldenRecord(trx, sourceRecord, siteRules, version, actor);
         const outcome: OnboardingOutcome = { outcome: 'created', sourceRecordId, customerId: golden.id, rulesVersion: version };
         await setOutcome(trx, sourceRecordId, outcome);
@@ -170,6 +172,20 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
       });
     },
   };
+}
+
+/** The best-scoring golden records for a record, kept-distinct ones left out, best first. */
+async function rankedCandidates(db: Db, sourceRecord: SourceRecord, matching: MatchingRules) {
+  const record = normalisedOf(sourceRecord);
+  const candidates = await findCandidateRecords(db, matchKeys(record), matching, {
+    excludeSourceRecordId: sourceRecord.id,
+    limit: matching.maxCandidates,
+  });
+  const keptDistinct = await customersKeptDistinctFrom(db, sourceRecord.id);
+  const ranked = rankCandidates(record, candidates, matching)
+    .filter((candidate) => !keptDistinct.has(candidate.customerId))
+    .slice(0, EVALUATIONS_KEPT);
+  return { ranked, candidates: candidates.length };
 }
 
 function normalisedOf(sourceRecord: SourceRecord): CustomerRecord {

@@ -35,8 +35,13 @@ export interface OnboardingSteps {
   matchSourceRecord(input: { sourceRecordId: string }): Promise<{ best?: BestCandidate; candidates: number }>;
   linkSourceRecord(input: { sourceRecordId: string; customerId: string; evaluationId: string; probability: number; actor: string }): Promise<OnboardingOutcome>;
   openDuplicateReview(input: { sourceRecordId: string; customerId: string; evaluationId: string; probability: number; actor: string }): Promise<OnboardingOutcome>;
-  createGoldenRecord(input: { sourceRecordId: string; actor: string }): Promise<OnboardingOutcome>;
+  /** With `recheck`, refuses ('matchChanged') when a golden record that now matches appeared
+   * since the match: two duplicates onboarded at once must not both create one. */
+  createGoldenRecord(input: { sourceRecordId: string; actor: string; recheck: boolean }): Promise<OnboardingOutcome | { outcome: 'matchChanged' }>;
 }
+
+/** Matching rounds before a record creates its golden record without a recheck. */
+export const MATCH_ROUNDS = 3;
 
 /** validate and normalise; find and score candidates; then link, review or create. */
 export async function runOnboarding(steps: OnboardingSteps, sourceRecordId: string, actor: string): Promise<OnboardingOutcome> {
@@ -45,12 +50,15 @@ export async function runOnboarding(steps: OnboardingSteps, sourceRecordId: stri
   if (prepared.state === 'rejected') {
     return { outcome: 'rejected', sourceRecordId, problems: prepared.problems, rulesVersion: prepared.rulesVersion };
   }
-  const { best } = await steps.matchSourceRecord({ sourceRecordId });
-  if (best?.band === 'autoLink') {
-    return steps.linkSourceRecord({ sourceRecordId, customerId: best.customerId, evaluationId: best.evaluationId, probability: best.probability, actor });
+  for (let round = 1; ; round++) {
+    const { best } = await steps.matchSourceRecord({ sourceRecordId });
+    if (best?.band === 'autoLink') {
+      return steps.linkSourceRecord({ sourceRecordId, customerId: best.customerId, evaluationId: best.evaluationId, probability: best.probability, actor });
+    }
+    if (best?.band === 'review') {
+      return steps.openDuplicateReview({ sourceRecordId, customerId: best.customerId, evaluationId: best.evaluationId, probability: best.probability, actor });
+    }
+    const created = await steps.createGoldenRecord({ sourceRecordId, actor, recheck: round < MATCH_ROUNDS });
+    if (created.outcome !== 'matchChanged') return created;
   }
-  if (best?.band === 'review') {
-    return steps.openDuplicateReview({ sourceRecordId, customerId: best.customerId, evaluationId: best.evaluationId, probability: best.probability, actor });
-  }
-  return steps.createGoldenRecord({ sourceRecordId, actor });
 }

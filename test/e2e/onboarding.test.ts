@@ -144,4 +144,17 @@ describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
     expect(none.body.customers).toEqual([]);
     expect((await call(platform.baseUrl, 'GET', `/api/customers/${marieId}`, { token: munichSteward })).status).toBe(403);
   });
+  it('gives one golden record to the same new person sent by several systems at the same moment', async () => {
+    const jonas = { ...marie, givenName: 'Jonas', familyName: 'Kerbrat', birthDate: '1979-11-02', email: 'jonas.kerbrat@example.fr', phone: '06 98 76 54 32' };
+    const sends = [
+      onboard(PARIS, parisSystem, 'crm', 'J-1', jonas),
+      onboard(PARIS, parisSystem, 'web', 'J-1', jonas),
+      onboard(LYON, lyonSystem, 'pos', 'J-1', jonas),
+      onboard(LYON, lyonSystem, 'loyalty', 'J-1', jonas),
+    ];
+    const outcomes = (await Promise.all(sends)).map((response) => response.body.outcome);
+    expect(outcomes.filter((outcome) => outcome.outcome === 'created')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.outcome === 'linked')).toHaveLength(3);
+    expect(new Set(outcomes.map((outcome) => outcome.customerId)).size).toBe(1);
+  });
 });
