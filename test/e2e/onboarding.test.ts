@@ -1,19 +1,8 @@
+import { marie, marieNearDuplicate } from '../support/people';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
 const LYON = 'fr-lyon-store';
-
-const marie = {
-  givenName: 'Marie-Hélène',
-  familyName: 'Dupont',
-  birthDate: '1984-03-12',
-  email: 'Marie.Dupont@Example.fr',
-  phone: '06 12 34 56 78',
-  street: '12 rue de la Paix',
-  postcode: '75002',
-  city: 'Paris',
-  country: 'FR',
-};
 
 describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
   let platform: TestPlatform;
@@ -67,13 +56,7 @@ describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
   });
 
   it('sends a near duplicate to review and keeps the record pending', async () => {
-    // same given names, the family name spelt otherwise, another email, nothing else to go on
-    const response = await onboard(PARIS, parisSystem, 'erp', 'E-5', {
-      givenName: 'Marie-Hélène',
-      familyName: 'Dupond',
-      email: 'mh.dupond@example.org',
-      country: 'FR',
-    });
+    const response = await onboard(PARIS, parisSystem, 'erp', 'E-5', marieNearDuplicate);
     expect(response.status).toBe(201);
     expect(response.body.outcome).toMatchObject({ outcome: 'review', candidateCustomerId: marieId });
     const tasks = await call(platform.baseUrl, 'GET', '/api/tasks?status=open', { token: parisSteward });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { addWorkingTime, type WorkingCalendar } from '../../core/calendar';
 import type { DecisionRequest, DecisionResult } from '../../core/review';
 import type { GlobalRuleFile, SiteRuleFile } from '../../core/rules/types';
@@ -17,7 +17,8 @@ import { submitRecord } from '../../services/onboarding';
 import { listOutboxMessages } from '../../store/outbox';
 import type { ReviewState } from '../../workflows/review';
 import { waitForMail } from '../support/outbox';
-import { RULES_DIR } from '../support/platform';
+import { marie, marieNearDuplicate } from '../support/people';
+import { quietWorkerRuntime, RULES_DIR } from '../support/platform';
 import { createTestDatabase, testServers, type TestDatabase } from '../support/servers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTimeSkippingEnvironment } from '../support/time-skipping';
@@ -31,20 +32,6 @@ const REMINDER = /^Reminder:/;
 const ESCALATION = /^Escalated:/;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-const marie = {
-  givenName: 'Marie-Hélène',
-  familyName: 'Dupont',
-  birthDate: '1984-03-12',
-  email: 'Marie.Dupont@Example.fr',
-  phone: '06 12 34 56 78',
-  street: '12 rue de la Paix',
-  postcode: '75002',
-  city: 'Paris',
-  country: 'FR',
-};
-// lands in the Paris review band against Marie (see test/e2e/onboarding.test.ts)
-const nearDuplicate = { givenName: 'Marie-Hélène', familyName: 'Dupond', email: 'mh.dupond@example.org', country: 'FR' };
 
 /** ISO weekday (Monday 1 ... Sunday 7) of an instant in the time zone. */
 function isoWeekday(time: number, timeZone: string): number {
@@ -99,17 +86,6 @@ interface Fixture {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-function quietWorkerRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed by an earlier test file in this process
-  }
-}
-
 describe('review SLA on a working calendar, with time skipping', () => {
   let env: TestWorkflowEnvironment;
   // A plain client: the environment's own one skips time whenever a result is awaited, and the
@@ -162,7 +138,7 @@ describe('review SLA on a working calendar, with time skipping', () => {
     const deps = { db: fixture.database.db, client: client, taskQueue: fixture.taskQueue };
     const golden = await submitRecord(deps, { siteId: PARIS, sourceSystem: 'crm', sourceId: 'C-1', record: marie }, 'test:integration', 20_000);
     expect(golden.status.outcome).toMatchObject({ outcome: 'created' });
-    const review = await submitRecord(deps, { siteId: PARIS, sourceSystem: 'erp', sourceId: 'E-5', record: nearDuplicate }, 'test:integration', 20_000);
+    const review = await submitRecord(deps, { siteId: PARIS, sourceSystem: 'erp', sourceId: 'E-5', record: marieNearDuplicate }, 'test:integration', 20_000);
     expect(review.status.outcome).toMatchObject({ outcome: 'review' });
     const outcome = review.status.outcome as { taskId: string; candidateCustomerId: string };
     expect(outcome.candidateCustomerId).toBe((golden.status.outcome as { customerId: string }).customerId);

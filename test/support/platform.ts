@@ -16,7 +16,7 @@ export const RULES_DIR = path.join(__dirname, '..', '..', 'rules');
 
 let runtimeInstalled = false;
 /** Worker logs stay quiet in tests unless something goes wrong. */
-function quietWorkerRuntime(): void {
+export function quietWorkerRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
