@@ -14,7 +14,7 @@ function survivorSource(sourceRecord: SourceRecord) {
     sourceRecordId: sourceRecord.id,
     siteId: sourceRecord.siteId,
     sourceSystem: sourceRecord.sourceSystem,
-    receivedAt: sourceRecord.receivedAt,
+    receivedAt: sourceRecord.revisedAt ?? sourceRecord.receivedAt,
     record: sourceRecord.record,
   };
 }

@@ -199,6 +199,17 @@ const schemas: Record<string, Schema> = {
     },
     required: ['sourceSystem', 'sourceId', 'record'],
   },
+  RecordRevision: {
+    type: 'object',
+    properties: {
+      sourceRecordId: uuid,
+      revised: { type: 'boolean', description: 'false when the record already had this content' },
+      status: { enum: SOURCE_RECORD_STATUSES },
+      customerId: { type: ['string', 'null'], format: 'uuid' },
+      rulesVersion: string,
+    },
+    required: ['sourceRecordId', 'revised', 'status', 'customerId', 'rulesVersion'],
+  },
   OnboardingOutcome: {
     oneOf: [
       onboardingOutcome('created', { customerId: uuid }),
@@ -362,6 +373,20 @@ const parameters: Record<string, Parameter> = {
 
 const NO_TOKEN: readonly SecurityRequirement[] = [];
 const guarded = { '401': responseRef('Unauthenticated'), '403': responseRef('Forbidden') };
+const invalidRecord = json(
+  {
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: { code: { const: 'invalid_record' }, message: string, details: ref('ValidationDetails') },
+        required: ['code', 'message', 'details'],
+      },
+    },
+    required: ['error'],
+  },
+  'the record breaks the site\'s rules: details.problems lists every problem at once',
+);
 const page = [parameterRef('Limit'), parameterRef('Offset')];
 const outboxQuery = [
   queryParameter('to', 'only emails to this address'),
@@ -447,22 +472,35 @@ export const openApiDocument: OpenApiDocument = {
           ...guarded,
           '404': responseRef('UnknownSite'),
           '409': errorResponse(
-            'the same source id was received before with other content; send changes under a new source id. details holds { sourceRecordId, workflowId } of the record received first',
+            'the same source id was received before with other content; send new content with PUT …/customers/{sourceSystem}/{sourceId}. details holds { sourceRecordId, workflowId } of the record received first',
           ),
-          '422': json(
-            {
-              type: 'object',
-              properties: {
-                error: {
-                  type: 'object',
-                  properties: { code: { const: 'invalid_record' }, message: string, details: ref('ValidationDetails') },
-                  required: ['code', 'message', 'details'],
-                },
-              },
-              required: ['error'],
-            },
-            'the submission breaks the site\'s rules: details.problems lists every problem at once',
-          ),
+          '422': invalidRecord,
+        },
+      },
+    },
+    '/api/sites/{site}/customers/{sourceSystem}/{sourceId}': {
+      put: {
+        operationId: 'reviseCustomer',
+        summary: 'New content for a record a site system sent before',
+        description:
+          'Stores and normalises the new content and, for a linked record, derives its golden record again, with lineage ("revised"). The link stands; a record waiting for review keeps waiting. The same content again changes nothing (revised: false). Roles: integration, steward, admin.',
+        tags: ['customers'],
+        parameters: [
+          parameterRef('Site'),
+          pathParameter('sourceSystem', 'the source system the record came from'),
+          pathParameter('sourceId', 'the record id in that system'),
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', properties: { record: ref('CustomerRecord') }, required: ['record'] } } },
+        },
+        responses: {
+          '200': json(ref('RecordRevision'), 'stored (or already this content)'),
+          '400': errorResponse('the body is not valid JSON (code malformed_json)'),
+          ...guarded,
+          '404': errorResponse('unknown site, or the site never sent this record (send it with POST first)'),
+          '409': errorResponse('the record is still being onboarded, or was rejected (send the corrected record under a new source id)'),
+          '422': invalidRecord,
         },
       },
     },

@@ -68,7 +68,7 @@ export async function submitRecord(
   const { sourceRecord, created } = await receiveSubmission(deps.db, submission, actor);
   if (!created && sourceRecord.rawHash !== recordHash(submission.record)) {
     throw conflict(
-      `source record ${submission.sourceSystem}/${submission.sourceId} of site ${submission.siteId} was already received with other content; send changes under a new source id`,
+      `source record ${submission.sourceSystem}/${submission.sourceId} of site ${submission.siteId} was already received with other content; send new content with PUT /api/sites/${submission.siteId}/customers/${submission.sourceSystem}/${submission.sourceId}`,
       { sourceRecordId: sourceRecord.id, workflowId },
     );
   }

@@ -26,6 +26,8 @@ export interface SourceRecord extends SourceRecordKey {
   /** the user whose request brought the record in */
   receivedBy: string | null;
   receivedAt: Date;
+  /** when the site last sent new content for it (null: never since the first receipt) */
+  revisedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -65,11 +67,22 @@ export async function receiveSourceRecord(
   return { sourceRecord: existing, created: false };
 }
 
-export async function findSourceRecordByKey(db: Queryable, key: SourceRecordKey): Promise<SourceRecord | undefined> {
-  const row = await db('source_records')
-    .where({ site_id: key.siteId, source_system: key.sourceSystem, source_id: key.sourceId })
-    .first();
+export async function findSourceRecordByKey(
+  db: Queryable,
+  key: SourceRecordKey,
+  options: { forUpdate?: boolean } = {},
+): Promise<SourceRecord | undefined> {
+  const query = db('source_records').where({ site_id: key.siteId, source_system: key.sourceSystem, source_id: key.sourceId }).first();
+  if (options.forUpdate) query.forUpdate();
+  const row = await query;
   return row ? fromRow(row) : undefined;
+}
+
+/** New content from the site for a stored record: what it sent, as sent (normalise it next). */
+export async function reviseRaw(db: Queryable, id: string, raw: CustomerRecord): Promise<void> {
+  await db('source_records')
+    .where({ id })
+    .update({ raw: JSON.stringify(raw), raw_hash: recordHash(raw), revised_at: db.fn.now(), updated_at: db.fn.now() });
 }
 
 export async function getSourceRecord(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<SourceRecord> {
@@ -128,6 +141,7 @@ function fromRow(row: Record<string, any>): SourceRecord {
     workflowId: row.workflow_id,
     receivedBy: row.received_by,
     receivedAt: row.received_at,
+    revisedAt: row.revised_at,
     updatedAt: row.updated_at,
   };
 }

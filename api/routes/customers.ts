@@ -7,6 +7,7 @@ import { unmergeSourceRecord } from '../../services/unmerge';
 import { optionalString, pageOf } from '../params';
 import { customerView, searchCustomers } from '../../services/customers';
 import { onboardingStatus, parseSubmission, submitRecord } from '../../services/onboarding';
+import { reviseRecord } from '../../services/record-revisions';
 import { findSourceRecordByWorkflowId } from '../../store/source-records';
 import { canActOnSite } from '../../store/users';
 
@@ -30,6 +31,16 @@ export function customerRoutes(context: ApiContext): Router {
       context.onboardingWaitMs,
     );
     res.status(status.status === 'running' ? 202 : created ? 201 : 200).json(status);
+  });
+
+  router.put('/sites/:site/customers/:sourceSystem/:sourceId', async (req, res) => {
+    const user = currentUser(res);
+    const siteId = req.params.site;
+    const versioned = siteRules(context, siteId);
+    requireAccess(user, { roles: ONBOARDING_ROLES, site: siteId });
+    const body = { sourceSystem: req.params.sourceSystem, sourceId: req.params.sourceId, record: req.body?.record };
+    const submission = parseSubmission(siteId, body, versioned.rules);
+    res.json(await reviseRecord(context.db, submission, versioned, user.id));
   });
 
   router.get('/onboardings/:workflowId', async (req, res) => {

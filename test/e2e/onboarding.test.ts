@@ -140,4 +140,32 @@ describe('onboarding, end to end over HTTP, Temporal and Postgres', () => {
     expect(outcomes.filter((outcome) => outcome.outcome === 'linked')).toHaveLength(3);
     expect(new Set(outcomes.map((outcome) => outcome.customerId)).size).toBe(1);
   });
+  it('takes new content for a record sent before: the golden record follows, with lineage; the same content again changes nothing', async () => {
+    const revise = (site: string, token: string, path: string, record: unknown) =>
+      call(platform.baseUrl, 'PUT', `/api/sites/${site}/customers/${path}`, { token, body: { record } });
+    const moved = { ...marie, street: '5 place Bellecour', postcode: '69002', city: 'Lyon', phone: '07 11 22 33 44' };
+
+    const response = await revise(PARIS, parisSystem, 'crm/C-1', moved);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ revised: true, status: 'linked', customerId: marieId });
+    const golden = await call(platform.baseUrl, 'GET', `/api/customers/${marieId}`, { token: parisSteward });
+    // phone and postcode survive by most recent: the revision is the newest content
+    expect(golden.body.record).toMatchObject({ phone: '+33711223344', postcode: '69002', city: 'Lyon' });
+    const actions = golden.body.lineage.map((entry: { action: string }) => entry.action);
+    expect(actions).toEqual(expect.arrayContaining(['revised', 'recomputed']));
+
+    const changes = await count('change_log');
+    const again = await revise(PARIS, parisSystem, 'crm/C-1', moved);
+    expect(again.body).toMatchObject({ revised: false, customerId: marieId });
+    expect(await count('change_log')).toBe(changes);
+
+    const unknown = await revise(PARIS, parisSystem, 'crm/C-404', moved);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toMatch(/has no record crm\/C-404.*POST/);
+    const invalid = await revise(PARIS, parisSystem, 'crm/C-1', { ...moved, email: 'not-an-email' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.details.problems).toEqual([expect.objectContaining({ field: 'record.email' })]);
+    expect((await revise(LYON, lyonSystem, 'crm/C-1', moved)).status).toBe(404);
+    expect((await revise(PARIS, lyonSystem, 'crm/C-1', moved)).status).toBe(403);
+  });
 });
