@@ -4,7 +4,7 @@ import { parseRuleFile } from '../core/rules/parse-rule-file';
 import type { GlobalRuleFile } from '../core/rules/types';
 import { schemaErrors } from '../core/rules/schemas';
 import { validateGlobalRuleFile, validateSiteRuleFile } from '../core/rules/validate';
-import { readRuleFile, readRuleSet, siteFileNames } from '../runtime/rules-registry';
+import { readRuleFile, readRuleSet, siteFileNames } from '../runtime/rule-files';
 
 const RULES_DIRECTORY = path.join(__dirname, '..', 'rules');
 

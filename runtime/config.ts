@@ -16,6 +16,8 @@ export interface Config {
   dataDir: string;
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number; smtpPort: number };
   onboardingWaitMs: number;
+  /** how often api and worker processes look for newly published rules */
+  rulesPollMs: number;
 }
 
 const ROOT = path.join(__dirname, '..');
@@ -54,6 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpPort: integer(env, 'EMBEDDED_SMTP_PORT', 2525),
     },
     onboardingWaitMs: integer(env, 'ONBOARDING_WAIT_MS', 5000),
+    rulesPollMs: integer(env, 'RULES_POLL_MS', 1000),
   };
 }
 
