@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     onboardingWaitMs: config.onboardingWaitMs,
     publicUrl: config.publicUrl,
     outboxEnabled: !config.smtpUrl,
+    rulesPublished: () => rules.refresh(),
     log: createLog('api'),
   });
   stops.push(api.stop);

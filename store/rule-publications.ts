@@ -89,7 +89,7 @@ export async function newestPublicationId(db: Queryable): Promise<number> {
 
 /** Inserts a version; a (scope, version) that exists already raises a unique violation, unless
  * `ignoreExisting` (the seed, which several processes may run at once). */
-export async function insertPublication(db: Queryable, publication: NewRulePublication, options: { ignoreExisting?: boolean } = {}): Promise<void> {
+export async function insertPublication(db: Queryable, publication: NewRulePublication, options: { ignoreExisting?: boolean } = {}): Promise<number | undefined> {
   const insert = db('rule_publications').insert({
     scope: publication.scope,
     version: publication.version,
@@ -101,7 +101,8 @@ export async function insertPublication(db: Queryable, publication: NewRulePubli
     approved_by: publication.approvedBy ?? null,
     restores_version: publication.restoresVersion ?? null,
   });
-  await (options.ignoreExisting ? insert.onConflict(['scope', 'version']).ignore() : insert);
+  const rows: Array<{ id: string }> = await (options.ignoreExisting ? insert.onConflict(['scope', 'version']).ignore() : insert).returning('id');
+  return rows.length > 0 ? Number(rows[0].id) : undefined;
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -113,7 +114,8 @@ function fromRow(row: Record<string, any>): RulePublication {
     id: Number(row.id),
     scope: row.scope,
     version: row.version,
-    content: row.content,
+    // parsed from the text: jsonb reorders keys, the admin's order makes diffs and views readable
+    content: row.file_text === undefined ? undefined : JSON.parse(row.file_text),
     fileText: row.file_text,
     contentHash: row.content_hash,
     author: row.author,

@@ -100,6 +100,7 @@ export async function startTestPlatform(
       publicUrl: baseUrl,
       outboxEnabled: true,
       log: () => undefined,
+      rulesPublished: () => rules.refresh(),
     }),
   );
   await new Promise<void>((resolve) => server.listen(apiPort, '127.0.0.1', resolve));
