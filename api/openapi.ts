@@ -389,6 +389,32 @@ const schemas: Record<string, Schema> = {
     restoresVersion: nullable({ type: 'integer' }),
     rulesVersions: { type: 'object', description: 'site id -> the rules version its decisions record from now on', additionalProperties: ref('RulesVersion') },
   }),
+  RuleImpact: record({
+    scope: string,
+    draftId: uuid,
+    baseVersion: { type: 'integer' },
+    sites: arrayOf(
+      record({
+        siteId: string,
+        matching: {
+          type: 'object',
+          description: 'changed: false when the draft leaves matching as it is; otherwise total, examined, sampled, pairs, bandChanges [{ from, to, count }], linksChangingBand, reviewTasks { wouldAppear, wouldGo }',
+          properties: { changed: { type: 'boolean' } },
+          required: ['changed'],
+        },
+        survivorship: {
+          type: 'object',
+          description: 'changed: false when the draft leaves survivorship as it is; otherwise total, examined, sampled, goldenRecords, changing, fieldChanges { field: count }',
+          properties: { changed: { type: 'boolean' } },
+          required: ['changed'],
+        },
+        audits: { type: 'object', description: 'changed, computed (false: no audit engine yet) and why', properties: { changed: { type: 'boolean' }, computed: { type: 'boolean' }, reason: string }, required: ['changed', 'computed'] },
+      }),
+    ),
+    notExamined: arrayOf({ type: 'string', description: 'sites the time budget did not reach' }),
+    sampleLimit: { type: 'integer' },
+    elapsedMs: { type: 'integer' },
+  }),
   RuleDiff: record({
     from: string,
     to: string,
@@ -826,6 +852,18 @@ export const openApiDocument: OpenApiDocument = {
         tags: ['rules'],
         parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
         responses: { '204': { description: 'deleted' }, ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/rules/{scope}/drafts/{id}/impact': {
+      post: {
+        operationId: 'previewRuleDraftImpact',
+        summary: 'What publishing the draft would change on the data as it is now (changes nothing)',
+        description:
+          'Per affected site (of a global draft: the caller\'s sites): matching pairs that would change band, links changing band, review tasks that would appear or go, golden records whose values would change under the draft survivorship. Over sampleLimit rows per site it samples and says so (sampled, examined, total).',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { sampleLimit: { type: 'integer', minimum: 1, maximum: 50000 } } } } } },
+        responses: { '200': json(ref('RuleImpact'), 'the figures'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound'), '422': invalidRulesResponse },
       },
     },
     '/api/rules/{scope}/diff': {

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { isJsonObject } from '../../core/json';
 import { GLOBAL_SCOPE, isRuleScope, ruleFileOfScope } from '../../core/rules/rule-scope';
 import { diffRuleFiles, draftOfScope, saveDraft, saveNewDraft } from '../../services/rule-drafts';
+import { DEFAULT_IMPACT_LIMITS, previewDraftImpact } from '../../services/rule-impact';
 import { checkRuleSetWith, publishRuleFile, rollbackRuleFile, ruleFileOfBody, type PublishedVersion } from '../../services/rule-publishing';
 import { deleteDraft, draftsOfScope, type RuleDraft } from '../../store/rule-drafts';
 import { findPublication, latestPublication, latestPublications, publicationHistory, type RulePublication } from '../../store/rule-publications';
@@ -12,6 +13,7 @@ import { badRequest, forbidden, notFound } from '../errors';
 import { optionalString } from '../params';
 
 const MAX_COMMENT_LENGTH = 2000;
+const MAX_SAMPLE_LIMIT = 50_000;
 
 /** The rule files as admins edit them: published versions per scope ('global' or a site id),
  * validation, drafts, diffs, publish and roll back. */
@@ -99,7 +101,7 @@ export function ruleRoutes(context: ApiContext): Router {
   router.put('/rules/:scope/drafts/:id', async (req, res) => {
     const scope = scopeOf(req, currentUser(res), 'write');
     const draft = await draftOfScope(context.db, scope, req.params.id);
-    const baseVersion = req.body?.baseVersion === undefined ? undefined : versionNumber(req.body.baseVersion, 'baseVersion');
+    const baseVersion = req.body?.baseVersion === undefined ? undefined : bodyNumber(req.body.baseVersion, 'baseVersion');
     res.json(draftView(await saveDraft(context.db, draft, ruleFileOfBody(scope, req.body), baseVersion)));
   });
 
@@ -108,6 +110,19 @@ export function ruleRoutes(context: ApiContext): Router {
     const draft = await draftOfScope(context.db, scope, req.params.id);
     await deleteDraft(context.db, draft.id);
     res.status(204).end();
+  });
+
+  // read-only: it computes figures and changes nothing; a global draft shows the caller's sites
+  router.post('/rules/:scope/drafts/:id/impact', async (req, res) => {
+    const user = currentUser(res);
+    const scope = scopeOf(req, user, 'read');
+    const draft = await draftOfScope(context.db, scope, req.params.id);
+    const sampleLimit = req.body?.sampleLimit === undefined ? DEFAULT_IMPACT_LIMITS.sampleLimit : bodyNumber(req.body.sampleLimit, 'sampleLimit', 1);
+    const impact = await previewDraftImpact(context.db, draft, (sites) => sites.filter((siteId) => canActOnSite(user, siteId)), {
+      ...DEFAULT_IMPACT_LIMITS,
+      sampleLimit: Math.min(sampleLimit, MAX_SAMPLE_LIMIT),
+    });
+    res.json(impact);
   });
 
   router.get('/rules/:scope/diff', async (req, res) => {
@@ -127,7 +142,7 @@ export function ruleRoutes(context: ApiContext): Router {
     const file = draft ? { content: draft.content, fileText: draft.fileText } : ruleFileOfBody(scope, body);
     const baseVersion =
       body.baseVersion !== undefined
-        ? versionNumber(body.baseVersion, 'baseVersion')
+        ? bodyNumber(body.baseVersion, 'baseVersion')
         : draft
           ? draft.baseVersion
           : missingBaseVersion();
@@ -142,8 +157,8 @@ export function ruleRoutes(context: ApiContext): Router {
     const body = isJsonObject(req.body) ? req.body : {};
     const outcome = await rollbackRuleFile(context.db, {
       scope,
-      toVersion: versionNumber(body.toVersion, 'toVersion', 1),
-      baseVersion: body.baseVersion === undefined ? undefined : versionNumber(body.baseVersion, 'baseVersion'),
+      toVersion: bodyNumber(body.toVersion, 'toVersion', 1),
+      baseVersion: body.baseVersion === undefined ? undefined : bodyNumber(body.baseVersion, 'baseVersion'),
       comment: body.comment === undefined ? undefined : commentOf(body.comment),
       author: user,
     });
@@ -177,7 +192,8 @@ function draftView(draft: RuleDraft) {
   return { ...draftSummaryOf(draft), content: draft.content, text: draft.fileText };
 }
 
-function versionNumber(value: unknown, name: string, min = 0): number {
+/** A whole number from the body (versions, limits). */
+function bodyNumber(value: unknown, name: string, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw badRequest(`${name} must be a whole number of at least ${min}`);
   return value;
 }
