@@ -379,6 +379,7 @@ const schemas: Record<string, Schema> = {
     updatedAt: dateTime,
   }),
   PublishedVersion: record({
+    state: { const: 'published' },
     scope: string,
     version: { type: 'integer' },
     contentHash: string,
@@ -415,10 +416,22 @@ const schemas: Record<string, Schema> = {
     sampleLimit: { type: 'integer' },
     elapsedMs: { type: 'integer' },
   }),
+  PendingPublication: record({
+    state: { const: 'pending' },
+    approvalId: uuid,
+    scope: string,
+    baseVersion: { type: 'integer' },
+    contentHash: string,
+    author: { type: 'string', description: 'user id of who asked for it' },
+    comment: string,
+    restoresVersion: nullable({ type: 'integer' }),
+    requestedAt: dateTime,
+  }),
+  RuleChanges: arrayOf({ type: 'object', description: 'a changed value: its JSON pointer, and the value before and after (absent on the side where it is absent)', properties: { pointer: string, before: {}, after: {} }, required: ['pointer'] }),
   RuleDiff: record({
     from: string,
     to: string,
-    changes: arrayOf({ type: 'object', properties: { pointer: string, before: {}, after: {} }, required: ['pointer'] }),
+    changes: ref('RuleChanges'),
     text: { type: 'string', description: 'unified diff of the two files' },
   }),
 };
@@ -866,6 +879,33 @@ export const openApiDocument: OpenApiDocument = {
         responses: { '200': json(ref('RuleImpact'), 'the figures'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound'), '422': invalidRulesResponse },
       },
     },
+    '/api/rules/{scope}/approvals': {
+      get: {
+        operationId: 'listPendingRulePublications',
+        summary: 'Publications waiting for a second admin, with what each would change',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        responses: {
+          '200': json(record({ approvals: arrayOf({ allOf: [ref('PendingPublication'), record({ changes: ref('RuleChanges') })] }) }), 'pending publications'),
+          ...guarded,
+        },
+      },
+    },
+    '/api/rules/{scope}/approvals/{id}/approve': {
+      post: {
+        operationId: 'approveRulePublication',
+        summary: 'Approve another admin\'s pending publication (admins who may publish the scope); it is published at once',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'approval id', uuid)],
+        responses: {
+          '201': json(ref('PublishedVersion'), 'published'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('already approved, or another version was published since its base (it is then superseded)'),
+          '422': invalidRulesResponse,
+        },
+      },
+    },
     '/api/rules/{scope}/diff': {
       get: {
         operationId: 'diffRules',
@@ -908,6 +948,7 @@ export const openApiDocument: OpenApiDocument = {
         },
         responses: {
           '201': json(ref('PublishedVersion'), 'published'),
+          '202': json(ref('PendingPublication'), 'waits for a second admin (the global rules ask for one)'),
           '400': responseRef('BadRequest'),
           ...guarded,
           '404': responseRef('NotFound'),
@@ -928,6 +969,7 @@ export const openApiDocument: OpenApiDocument = {
         },
         responses: {
           '201': json(ref('PublishedVersion'), 'published'),
+          '202': json(ref('PendingPublication'), 'waits for a second admin (the global rules ask for one)'),
           '400': responseRef('BadRequest'),
           ...guarded,
           '404': responseRef('NotFound'),

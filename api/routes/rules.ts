@@ -1,9 +1,19 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isJsonObject } from '../../core/json';
+import { ruleChanges } from '../../core/rules/rule-diff';
 import { GLOBAL_SCOPE, isRuleScope, ruleFileOfScope } from '../../core/rules/rule-scope';
 import { diffRuleFiles, draftOfScope, saveDraft, saveNewDraft } from '../../services/rule-drafts';
 import { DEFAULT_IMPACT_LIMITS, previewDraftImpact } from '../../services/rule-impact';
-import { checkRuleSetWith, publishRuleFile, rollbackRuleFile, ruleFileOfBody, type PublishedVersion } from '../../services/rule-publishing';
+import {
+  approvePublication,
+  checkRuleSetWith,
+  publishRuleFile,
+  rollbackRuleFile,
+  ruleFileOfBody,
+  type PendingPublication,
+  type PublishedVersion,
+} from '../../services/rule-publishing';
+import { pendingApprovals } from '../../store/rule-approvals';
 import { deleteDraft, draftsOfScope, type RuleDraft } from '../../store/rule-drafts';
 import { findPublication, latestPublication, latestPublications, publicationHistory, type RulePublication } from '../../store/rule-publications';
 import { ALL_SITES, canActOnSite, type User } from '../../store/users';
@@ -33,11 +43,17 @@ export function ruleRoutes(context: ApiContext): Router {
     return scope;
   };
 
-  const published = async (outcome: PublishedVersion): Promise<PublishedVersion> => {
+  /** 201 with the new version, or 202 when it waits for a second admin. */
+  const answerPublish = async (res: Response, outcome: PublishedVersion | PendingPublication) => {
+    if (outcome.state === 'pending') {
+      context.log(`rules ${outcome.scope} publication ${outcome.approvalId} waits for a second admin`);
+      res.status(202).json(outcome);
+      return;
+    }
     // this process takes the new version at once; the others find it at their next poll
     await context.rulesPublished?.();
-    context.log(`rules ${outcome.scope} version ${outcome.version} published by user ${outcome.author}`);
-    return outcome;
+    context.log(`rules ${outcome.scope} version ${outcome.version} published by user ${outcome.author}, approved by user ${outcome.approvedBy}`);
+    res.status(201).json(outcome);
   };
 
   router.get('/rules', async (_req, res) => {
@@ -148,7 +164,7 @@ export function ruleRoutes(context: ApiContext): Router {
           : missingBaseVersion();
     const outcome = await publishRuleFile(context.db, { scope, file, baseVersion, comment, author: user });
     if (draft) await deleteDraft(context.db, draft.id);
-    res.status(201).json(await published(outcome));
+    await answerPublish(res, outcome);
   });
 
   router.post('/rules/:scope/rollback', async (req, res) => {
@@ -162,7 +178,26 @@ export function ruleRoutes(context: ApiContext): Router {
       comment: body.comment === undefined ? undefined : commentOf(body.comment),
       author: user,
     });
-    res.status(201).json(await published(outcome));
+    await answerPublish(res, outcome);
+  });
+
+  router.get('/rules/:scope/approvals', async (req, res) => {
+    const scope = scopeOf(req, currentUser(res), 'read');
+    const [pending, latest] = [await pendingApprovals(context.db, scope), await latestPublication(context.db, scope)];
+    // what each would change, so the second admin sees what they approve
+    res.json({
+      approvals: pending.map(({ content, fileText: _fileText, status: _status, decidedBy: _by, decidedAt: _at, id, ...approval }) => ({
+        approvalId: id,
+        ...approval,
+        changes: ruleChanges(latest?.content ?? {}, content),
+      })),
+    });
+  });
+
+  router.post('/rules/:scope/approvals/:id/approve', async (req, res) => {
+    const user = currentUser(res);
+    const scope = scopeOf(req, user, 'write');
+    await answerPublish(res, await approvePublication(context.db, scope, req.params.id, user));
   });
 
   return router;

@@ -31,11 +31,9 @@ interface Publication {
   text: string;
 }
 
-interface PublishedVersion {
-  scope: string;
-  version: number;
-  rulesVersions: Record<string, string>;
-}
+type PublishOutcome =
+  | { state: 'published'; scope: string; version: number; rulesVersions: Record<string, string> }
+  | { state: 'pending'; scope: string; approvalId: string };
 
 const FLAGS = {
   url: { type: 'string' },
@@ -108,7 +106,8 @@ async function publish(target: RulesApiTarget, positionals: string[], flags: Fla
   // without --base the change is based on the version in force now
   const baseVersion =
     flags.base !== undefined ? versionFlag(flags.base, 'base') : (await rulesApi<Publication>(target, 'GET', `/api/rules/${file.scope}/versions/current`)).version;
-  const published = await rulesApi<PublishedVersion>(target, 'POST', `/api/rules/${file.scope}/publish`, { text: file.text, baseVersion, comment: flags.comment });
+  const published = await rulesApi<PublishOutcome>(target, 'POST', `/api/rules/${file.scope}/publish`, { text: file.text, baseVersion, comment: flags.comment });
+  if (published.state === 'pending') return printPending(published, target, io);
   io.print(`${ruleFileOfScope(published.scope)}: version ${published.version} published (was ${baseVersion})`);
   printRulesVersions(published, io);
   return 0;
@@ -118,7 +117,8 @@ async function rollback(target: RulesApiTarget, flags: Flags, io: RulesIo): Prom
   const scope = scopeFlag(flags.scope, 'rollback');
   if (!flags.to) throw new UsageError('rollback: --to V (the version to restore) is required');
   const body = { toVersion: versionFlag(flags.to, 'to'), ...(flags.comment ? { comment: flags.comment } : {}) };
-  const published = await rulesApi<PublishedVersion>(target, 'POST', `/api/rules/${scope}/rollback`, body);
+  const published = await rulesApi<PublishOutcome>(target, 'POST', `/api/rules/${scope}/rollback`, body);
+  if (published.state === 'pending') return printPending(published, target, io);
   io.print(`${ruleFileOfScope(scope)}: version ${published.version} published with the content of version ${body.toVersion}`);
   printRulesVersions(published, io);
   return 0;
@@ -137,7 +137,13 @@ async function exportRules(target: RulesApiTarget, directory: string, io: RulesI
   return 0;
 }
 
-function printRulesVersions(published: PublishedVersion, io: RulesIo): void {
+function printPending(pending: { scope: string; approvalId: string }, target: RulesApiTarget, io: RulesIo): number {
+  io.print(`${ruleFileOfScope(pending.scope)}: waits for a second admin (the global rules ask for one); approval ${pending.approvalId}`);
+  io.print(`  another admin approves with: POST ${new URL(`/api/rules/${pending.scope}/approvals/${pending.approvalId}/approve`, target.url)}`);
+  return 0;
+}
+
+function printRulesVersions(published: { rulesVersions: Record<string, string> }, io: RulesIo): void {
   for (const [siteId, version] of Object.entries(published.rulesVersions)) io.print(`  ${siteId} decides under rules version ${version}`);
 }
 
