@@ -163,6 +163,17 @@ describe('admins edit the rules while the platform runs', () => {
     expect((await api('GET', `/api/rules/${PARIS}/versions`, parisAdmin)).body.versions).toHaveLength(4);
   });
 
+  it('adds a site by publishing its file with base version 0', async () => {
+    const lyon = demoSiteRuleFile(LYON);
+    const nice = { ...lyon, site: { ...lyon.site, id: 'fr-nice-store', name: 'Nice store' } };
+    expect((await api('POST', '/api/rules/fr-nice-store/publish', parisAdmin, { content: nice, baseVersion: 0, comment: 'new store' })).status).toBe(403);
+    const published = await api('POST', '/api/rules/fr-nice-store/publish', admin, { content: nice, baseVersion: 0, comment: 'new store' });
+    expect(published.status).toBe(201);
+    expect(published.body).toMatchObject({ version: 1, rulesVersions: { 'fr-nice-store': expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const sites = await api('GET', '/api/sites', admin);
+    expect(sites.body.sites.map((site: { id: string }) => site.id)).toContain('fr-nice-store');
+  });
+
   it('writes every publication to change_log with who approved it', async () => {
     const entries = await platform.database.db('change_log').where({ entity_type: 'rules', entity_id: PARIS }).orderBy('id');
     expect(entries.map((entry) => entry.action)).toEqual(['rules_published', 'rules_rolled_back', 'rules_published']);
