@@ -78,6 +78,7 @@ export class PublishedRules implements SiteRulesSource {
     const newestId = await newestPublicationId(this.db);
     if (newestId === this.readPublicationId) return { changed: false, errors: [] };
     const publications = await latestPublications(this.db);
+    if (publications.length === 0) return { changed: false, errors: [{ file: 'global.json', pointer: '', reason: 'no rules are published' }] };
     const ruleSet = buildScopedRuleSet(new Map(publications.map((publication) => [publication.scope, publication.fileText])));
     this.readPublicationId = Math.max(...publications.map((publication) => publication.id));
     if (!ruleSet.ok) return { changed: false, errors: ruleSet.errors };

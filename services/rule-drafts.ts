@@ -6,7 +6,7 @@ import { createDraft, findDraft, updateDraft, type RuleDraft } from '../store/ru
 import { findPublication, latestPublication } from '../store/rule-publications';
 import type { User } from '../store/users';
 import { badRequest, notFound } from '../api/errors';
-import { checkRuleSetWith, invalidRules, type RuleFileBody } from './rule-publishing';
+import { checkRuleSetWith, invalidRules, type RuleFileBody } from './rule-validation';
 
 /** Saves a new draft of a scope, based on its current version; an invalid draft is refused with
  * every error and its JSON pointer (422), so a saved draft can always be published as it is. */

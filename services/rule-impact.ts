@@ -6,7 +6,7 @@ import type { Db } from '../runtime/db';
 import type { RuleDraft } from '../store/rule-drafts';
 import { decidingPairsOfSite, goldenRecordsOfSite, type Sampled } from '../store/rule-impact';
 import { latestPublications } from '../store/rule-publications';
-import { checkRuleSetWith, invalidRules } from './rule-publishing';
+import { checkRuleSetWith, invalidRules } from './rule-validation';
 
 export interface ImpactLimits {
   /** most pairs and most golden records examined per site; more are sampled */

@@ -1,68 +1,18 @@
 import type { Knex } from 'knex';
-import { isUuid } from '../core/ids';
-import { isJsonObject } from '../core/json';
-import { parseRuleFile } from '../core/rules/parse-rule-file';
 import { ruleChanges } from '../core/rules/rule-diff';
-import type { RuleFileError } from '../core/rules/rule-file-error';
-import { buildScopedRuleSet, GLOBAL_SCOPE, ruleFileHash, ruleFileOfScope, ruleFileText } from '../core/rules/rule-scope';
+import { GLOBAL_SCOPE, ruleFileHash, ruleFileOfScope } from '../core/rules/rule-scope';
 import type { GlobalRuleFile, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { appendChange } from '../store/change-log';
-import {
-  findPublication,
-  insertPublication,
-  isUniqueViolation,
-  latestPublication,
-  latestPublications,
-  type RulePublication,
-} from '../store/rule-publications';
+import { findPublication, insertPublication, isUniqueViolation, latestPublication, type RulePublication } from '../store/rule-publications';
 import type { User } from '../store/users';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../api/errors';
-import { findApproval, markApproved, markSuperseded, requestApproval, type RuleApproval } from '../store/rule-approvals';
-
-type Queryable = Parameters<typeof latestPublications>[0];
-
-/** A rule file as an admin sends it: its content, and the text it is kept and exported as. */
-export interface RuleFileBody {
-  content: unknown;
-  fileText: string;
-}
+import { AppError, conflict, notFound } from '../api/errors';
+import { requestApproval, type RuleApproval } from '../store/rule-approvals';
+import { checkRuleSetWith, invalidRules, type RuleFileBody } from './rule-validation';
 
 /** Publishes of every scope take this transaction-level advisory lock, one after the other, so
  * each is validated against exactly the set it joins (a global change can break a site file). */
 const PUBLISH_LOCK = 7_013_001;
-
-/** The rule file of a request body: `{ "text": "<the file>" }` (kept as written; a syntax error
- * names its line and column) or `{ "content": { ... } }` (kept as two-space JSON). */
-export function ruleFileOfBody(scope: string, body: unknown): RuleFileBody {
-  const file = ruleFileOfScope(scope);
-  if (isJsonObject(body) && typeof body.text === 'string') {
-    const parsed = parseRuleFile(file, body.text);
-    if (!parsed.ok) throw invalidRules(scope, [parsed.error]);
-    return { content: parsed.document, fileText: body.text.endsWith('\n') ? body.text : `${body.text}\n` };
-  }
-  if (isJsonObject(body) && isJsonObject(body.content)) return { content: body.content, fileText: ruleFileText(body.content) };
-  throw badRequest(`send the rule file as { "content": { ... } } (parsed JSON) or { "text": "..." } (the file as written) for ${file}`);
-}
-
-export function invalidRules(scope: string, errors: RuleFileError[]): AppError {
-  return new AppError(422, 'invalid_rules', `${ruleFileOfScope(scope)} is not valid (${errors.length} problem${errors.length === 1 ? '' : 's'}): see details.errors, each with its file, JSON pointer and reason`, { errors });
-}
-
-export interface RuleSetCheck {
-  errors: RuleFileError[];
-  /** the merged rules of every site, when the set validates */
-  sites?: Map<string, VersionedSiteRules>;
-}
-
-/** Validates the whole rule set as it would be with this file in its scope and every other scope
- * as published: schema errors, semantic checks and lock violations, with JSON pointers. */
-export async function checkRuleSetWith(db: Queryable, scope: string, fileText: string): Promise<RuleSetCheck> {
-  const texts = new Map((await latestPublications(db)).map((publication) => [publication.scope, publication.fileText]));
-  texts.set(scope, fileText);
-  const ruleSet = buildScopedRuleSet(texts);
-  return ruleSet.ok ? { errors: [], sites: ruleSet.sites } : { errors: ruleSet.errors };
-}
 
 export interface PublishRequest {
   scope: string;
@@ -111,7 +61,8 @@ export async function publishRuleFile(db: Db, request: PublishRequest): Promise<
   const contentHash = ruleFileHash(file.content);
   return publishing(scope, () =>
     db.transaction(async (trx) => {
-      const latest = await checkedBase(trx, scope, request.baseVersion, contentHash, file.fileText);
+      const checked = await checkedBase(trx, scope, request.baseVersion, contentHash, file.fileText);
+      const { latest } = checked;
       if (await secondAdminRequired(trx)) {
         const approval = await requestApproval(trx, {
           scope,
@@ -137,53 +88,14 @@ export async function publishRuleFile(db: Db, request: PublishRequest): Promise<
         return pendingOf(approval);
       }
       // without a second admin, the publisher is the one who approved the change
-      return insertVersion(trx, { ...request, authorId: author.id, approvedBy: author.id, contentHash }, latest);
+      return insertVersion(trx, { ...request, authorId: author.id, approvedBy: author.id, contentHash }, checked);
     }),
   );
 }
 
-/** A second admin approves a pending publication: it is published as it was requested, if its
- * base is still the current version (409 otherwise) and the set still validates. */
-export async function approvePublication(db: Db, scope: string, approvalId: string, approver: User): Promise<PublishedVersion> {
-  return publishing(scope, () =>
-    db.transaction(async (trx) => {
-      const approval = isUuid(approvalId) ? await findApproval(trx, scope, approvalId, { forUpdate: true }) : undefined;
-      if (!approval) throw notFound(`no pending publication ${approvalId} of ${ruleFileOfScope(scope)}`);
-      if (approval.status !== 'pending') throw conflict(`publication ${approvalId} was ${approval.status} at ${approval.decidedAt?.toISOString()} by user ${approval.decidedBy}`);
-      if (approval.author === approver.id) throw forbidden('a second admin must approve: you asked for this publication yourself');
-      let latest: RulePublication | undefined;
-      try {
-        latest = await checkedBase(trx, scope, approval.baseVersion, approval.contentHash, approval.fileText);
-      } catch (error) {
-        if (!(error instanceof AppError && error.status === 409)) throw error;
-        // it can never be published as it is: keep that (the transaction commits), then say 409
-        await markSuperseded(trx, approval.id, approver.id);
-        return { superseded: error };
-      }
-      await markApproved(trx, approval.id, approver.id);
-      return insertVersion(
-        trx,
-        {
-          scope,
-          file: { content: approval.content, fileText: approval.fileText },
-          comment: approval.comment,
-          restoresVersion: approval.restoresVersion ?? undefined,
-          authorId: approval.author,
-          approvedBy: approver.id,
-          contentHash: approval.contentHash,
-        },
-        latest,
-      );
-    }),
-  ).then((outcome) => {
-    if ('superseded' in outcome) throw outcome.superseded;
-    return outcome;
-  });
-}
-
 /** Publishes take a transaction-level advisory lock, one after the other; the unique (scope,
  * version) is the last word should anything slip past it. */
-async function publishing<T>(scope: string, publish: () => Promise<T>): Promise<T> {
+export async function publishing<T>(scope: string, publish: () => Promise<T>): Promise<T> {
   try {
     return await publish();
   } catch (error) {
@@ -192,9 +104,16 @@ async function publishing<T>(scope: string, publish: () => Promise<T>): Promise<
   }
 }
 
-/** Under the publish lock: the base is the current version, the content changes something, and
- * the whole set validates with it. Returns the current version. */
-async function checkedBase(trx: Knex.Transaction, scope: string, baseVersion: number, contentHash: string, fileText: string): Promise<RulePublication | undefined> {
+/** Takes the publish lock, then checks that the base is the current version, that the content
+ * changes something, and that the whole set validates with it. Returns the current version and
+ * every site's merged rules as they would be. */
+export async function checkedBase(
+  trx: Knex.Transaction,
+  scope: string,
+  baseVersion: number,
+  contentHash: string,
+  fileText: string,
+): Promise<{ latest: RulePublication | undefined; sites: Map<string, VersionedSiteRules> }> {
   await trx.raw('SELECT pg_advisory_xact_lock(?)', [PUBLISH_LOCK]);
   const latest = await latestPublication(trx, scope);
   const current = latest?.version ?? 0;
@@ -204,7 +123,7 @@ async function checkedBase(trx: Knex.Transaction, scope: string, baseVersion: nu
   }
   const check = await checkRuleSetWith(trx, scope, fileText);
   if (!check.sites) throw invalidRules(scope, check.errors);
-  return latest;
+  return { latest, sites: check.sites };
 }
 
 /** The global rules in force decide, not the change being published: a publication cannot
@@ -214,7 +133,7 @@ async function secondAdminRequired(trx: Knex.Transaction): Promise<boolean> {
   return (global?.content as GlobalRuleFile | undefined)?.administration?.secondAdminApproval === true;
 }
 
-interface NewVersion {
+export interface NewVersion {
   scope: string;
   file: RuleFileBody;
   comment: string;
@@ -224,7 +143,13 @@ interface NewVersion {
   contentHash: string;
 }
 
-async function insertVersion(trx: Knex.Transaction, request: NewVersion, latest: RulePublication | undefined): Promise<PublishedVersion> {
+/** Inserts the next version and its change_log entry. */
+export async function insertVersion(
+  trx: Knex.Transaction,
+  request: NewVersion,
+  checked: { latest: RulePublication | undefined; sites: Map<string, VersionedSiteRules> },
+): Promise<PublishedVersion> {
+  const { latest } = checked;
   const { scope, file, contentHash } = request;
   const version = (latest?.version ?? 0) + 1;
   const id = await insertPublication(trx, {
@@ -238,9 +163,8 @@ async function insertVersion(trx: Knex.Transaction, request: NewVersion, latest:
     approvedBy: request.approvedBy,
     restoresVersion: request.restoresVersion ?? null,
   });
-  const check = await checkRuleSetWith(trx, scope, file.fileText);
   const rulesVersions = Object.fromEntries(
-    [...(check.sites ?? [])].filter(([siteId]) => scope === GLOBAL_SCOPE || siteId === scope).map(([siteId, versioned]) => [siteId, versioned.version]),
+    [...checked.sites].filter(([siteId]) => scope === GLOBAL_SCOPE || siteId === scope).map(([siteId, versioned]) => [siteId, versioned.version]),
   );
   await appendChange(trx, {
     entityType: 'rules',
@@ -276,7 +200,7 @@ async function insertVersion(trx: Knex.Transaction, request: NewVersion, latest:
   };
 }
 
-function pendingOf(approval: RuleApproval): PendingPublication {
+export function pendingOf(approval: RuleApproval): PendingPublication {
   return {
     state: 'pending',
     approvalId: approval.id,

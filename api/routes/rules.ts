@@ -4,15 +4,9 @@ import { ruleChanges } from '../../core/rules/rule-diff';
 import { GLOBAL_SCOPE, isRuleScope, ruleFileOfScope } from '../../core/rules/rule-scope';
 import { diffRuleFiles, draftOfScope, saveDraft, saveNewDraft } from '../../services/rule-drafts';
 import { DEFAULT_IMPACT_LIMITS, previewDraftImpact } from '../../services/rule-impact';
-import {
-  approvePublication,
-  checkRuleSetWith,
-  publishRuleFile,
-  rollbackRuleFile,
-  ruleFileOfBody,
-  type PendingPublication,
-  type PublishedVersion,
-} from '../../services/rule-publishing';
+import { approvePublication } from '../../services/rule-approvals';
+import { publishRuleFile, rollbackRuleFile, type PendingPublication, type PublishedVersion } from '../../services/rule-publishing';
+import { checkRuleSetWith, ruleFileOfBody } from '../../services/rule-validation';
 import { pendingApprovals } from '../../store/rule-approvals';
 import { deleteDraft, draftsOfScope, type RuleDraft } from '../../store/rule-drafts';
 import { findPublication, latestPublication, latestPublications, publicationHistory, type RulePublication } from '../../store/rule-publications';
