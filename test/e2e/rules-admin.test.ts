@@ -85,6 +85,21 @@ describe('admins edit the rules while the platform runs', () => {
     expect((await api('GET', `/api/rules/${PARIS}/versions`, parisAdmin)).body.versions).toHaveLength(1);
   });
 
+  it('refuses a global change that would break a site file, naming the site file and pointer', async () => {
+    const global = globalRuleFile();
+    const response = await api('POST', '/api/rules/global/publish', admin, {
+      content: { ...global, locks: [...global.locks, '/matching/thresholds'] },
+      baseVersion: 1,
+      comment: 'one set of thresholds for all',
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.error.details.errors).toContainEqual({
+      file: `sites/${LYON}.json`,
+      pointer: '/matching/thresholds/autoLink',
+      reason: expect.stringContaining('locked by global.json (lock "/matching/thresholds")'),
+    });
+  });
+
   it('refuses stewards, and admins of other sites; global changes need an admin of all sites (403)', async () => {
     const change = { content: parisWithThresholds(0.9, 0.6), baseVersion: 1, comment: 'x' };
     expect((await api('GET', '/api/rules', parisSteward)).status).toBe(403);
