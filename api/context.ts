@@ -13,6 +13,8 @@ export interface ApiContext {
   publicUrl: string;
   outboxEnabled: boolean;
   log: (line: string) => void;
+  /** called after a rules publication, so this process takes it at once rather than at its next poll */
+  rulesPublished?: () => Promise<unknown>;
 }
 
 /** The rules of a site, or 404 for a site no rule file defines. */

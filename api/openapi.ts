@@ -352,6 +352,99 @@ const schemas: Record<string, Schema> = {
     },
     'An import: ids, figures and dates, no personal data.',
   ),
+  RuleFileError: record(
+    {
+      file: { type: 'string', examples: ['sites/fr-lyon-store.json'] },
+      pointer: { type: 'string', description: 'JSON pointer into the file ("" for the whole file)', examples: ['/matching/thresholds/autoLink'] },
+      reason: { type: 'string', description: 'what is wrong and what to do' },
+    },
+    'One thing wrong with a rule file.',
+  ),
+  RuleFileBody: {
+    type: 'object',
+    description: 'A rule file: either its text as written (kept and exported as is) or its parsed content (kept as two-space JSON).',
+    properties: { text: string, content: { type: 'object', description: 'the rule file as JSON (rules/schema/*.schema.json)' } },
+  },
+  RulePublication: record(
+    {
+      scope: { type: 'string', description: '"global" or a site id', examples: ['fr-lyon-store'] },
+      file: { type: 'string', examples: ['sites/fr-lyon-store.json'] },
+      version: { type: 'integer', minimum: 1 },
+      contentHash: { type: 'string', description: 'sha256 of the canonical JSON of the file' },
+      author: { type: 'string', description: 'user id, or rules-files for the import of the files on a first start' },
+      authorEmail: nullable(string),
+      comment: string,
+      publishedAt: dateTime,
+      approvedBy: nullable({ type: 'string', description: 'user id of who approved it (the publisher when no second admin is needed)' }),
+      approvedByEmail: nullable(string),
+      restoresVersion: nullable({ type: 'integer', description: 'set on a rollback: the version whose content this restores' }),
+    },
+    'One published version of a rule file.',
+  ),
+  RuleDraft: record({
+    id: uuid,
+    scope: string,
+    baseVersion: { type: 'integer', description: 'the published version it started from; publish refuses it (409) once another version is published' },
+    author: string,
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  }),
+  PublishedVersion: record({
+    state: { const: 'published' },
+    scope: string,
+    version: { type: 'integer' },
+    contentHash: string,
+    publishedAt: dateTime,
+    author: string,
+    approvedBy: string,
+    comment: string,
+    restoresVersion: nullable({ type: 'integer' }),
+    rulesVersions: { type: 'object', description: 'site id -> the rules version its decisions record from now on', additionalProperties: ref('RulesVersion') },
+  }),
+  RuleImpact: record({
+    scope: string,
+    draftId: uuid,
+    baseVersion: { type: 'integer' },
+    sites: arrayOf(
+      record({
+        siteId: string,
+        matching: {
+          type: 'object',
+          description: 'changed: false when the draft leaves matching as it is; otherwise total, examined, sampled, pairs, bandChanges [{ from, to, count }], linksChangingBand, reviewTasks { wouldAppear, wouldGo }',
+          properties: { changed: { type: 'boolean' } },
+          required: ['changed'],
+        },
+        survivorship: {
+          type: 'object',
+          description: 'changed: false when the draft leaves survivorship as it is; otherwise total, examined, sampled, goldenRecords, changing, fieldChanges { field: count }',
+          properties: { changed: { type: 'boolean' } },
+          required: ['changed'],
+        },
+        audits: { type: 'object', description: 'changed, computed (false: no audit engine yet) and why', properties: { changed: { type: 'boolean' }, computed: { type: 'boolean' }, reason: string }, required: ['changed', 'computed'] },
+      }),
+    ),
+    notExamined: arrayOf({ type: 'string', description: 'sites the time budget did not reach' }),
+    sampleLimit: { type: 'integer' },
+    elapsedMs: { type: 'integer' },
+  }),
+  PendingPublication: record({
+    state: { const: 'pending' },
+    approvalId: uuid,
+    scope: string,
+    baseVersion: { type: 'integer' },
+    contentHash: string,
+    author: { type: 'string', description: 'user id of who asked for it' },
+    comment: string,
+    restoresVersion: nullable({ type: 'integer' }),
+    requestedAt: dateTime,
+  }),
+  RuleChanges: arrayOf({ type: 'object', description: 'a changed value: its JSON pointer, and the value before and after (absent on the side where it is absent)', properties: { pointer: string, before: {}, after: {} }, required: ['pointer'] }),
+  RuleDiff: record({
+    from: string,
+    to: string,
+    changes: ref('RuleChanges'),
+    text: { type: 'string', description: 'unified diff of the two files' },
+  }),
 };
 
 const errorResponse = (description: string): ResponseObject => json(ref('Error'), description);
@@ -394,6 +487,10 @@ const outboxQuery = [
   parameterRef('Offset'),
 ];
 
+const ruleScope = pathParameter('scope', 'global, or a site id', { type: 'string', examples: ['global', 'fr-lyon-store'] });
+const draftWithContent: Schema = { allOf: [ref('RuleDraft'), record({ content: { type: 'object' }, text: string })] };
+const invalidRulesResponse = errorResponse('the rule set would not validate: details.errors lists every problem with its file and JSON pointer (code invalid_rules), or nothing changes (no_change)');
+
 export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -410,6 +507,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'imports', description: 'bulk onboarding from CSV files' },
     { name: 'tasks', description: 'steward and compliance tasks' },
     { name: 'outbox', description: 'emails kept by the embedded SMTP server (one-machine setup only)' },
+    { name: 'rules', description: 'published rule files, drafts, diffs, publish and roll back (admins)' },
   ],
   paths: {
     '/healthz': {
@@ -715,6 +813,206 @@ export const openApiDocument: OpenApiDocument = {
           '400': responseRef('BadRequest'),
           ...guarded,
           '404': responseRef('NoOutbox'),
+        },
+      },
+    },
+    '/api/rules': {
+      get: {
+        operationId: 'listRules',
+        summary: 'The current version of the global rules and of each site the caller administers (admins)',
+        tags: ['rules'],
+        responses: {
+          '200': json(record({ scopes: arrayOf({ allOf: [ref('RulePublication'), record({ rulesVersion: nullable(ref('RulesVersion')) })] }) }), 'current versions; rulesVersion is the merged version in force at a site (null for global)'),
+          ...guarded,
+        },
+      },
+    },
+    '/api/rules/{scope}/versions': {
+      get: {
+        operationId: 'listRuleVersions',
+        summary: 'Every published version of a scope, newest first',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        responses: { '200': json(record({ scope: string, versions: arrayOf(ref('RulePublication')) }), 'the versions'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/rules/{scope}/versions/{version}': {
+      get: {
+        operationId: 'getRuleVersion',
+        summary: 'One version with its content and file text',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('version', 'a version number, or current')],
+        responses: {
+          '200': json({ allOf: [ref('RulePublication'), record({ content: { type: 'object' }, text: string })] }, 'the version'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+        },
+      },
+    },
+    '/api/rules/{scope}/validate': {
+      post: {
+        operationId: 'validateRuleFile',
+        summary: 'Validate a rule file against the published rules: schema errors, checks and lock violations, each with its JSON pointer',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('RuleFileBody') } } },
+        responses: {
+          '200': json(record({ valid: { type: 'boolean' }, errors: arrayOf(ref('RuleFileError')) }), 'the verdict (a site also gets the rulesVersion it would have)'),
+          '400': responseRef('BadRequest'),
+          ...guarded,
+          '422': errorResponse('the text is not JSON (details.errors names line and column)'),
+        },
+      },
+    },
+    '/api/rules/{scope}/drafts': {
+      get: {
+        operationId: 'listRuleDrafts',
+        summary: 'Drafts of a scope, last changed first',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        responses: { '200': json(record({ drafts: arrayOf(ref('RuleDraft')) }), 'the drafts'), ...guarded },
+      },
+      post: {
+        operationId: 'createRuleDraft',
+        summary: 'Save a draft (refused when invalid), based on the current version',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('RuleFileBody') } } },
+        responses: { '201': json(draftWithContent, 'the draft'), '400': responseRef('BadRequest'), ...guarded, '422': invalidRulesResponse },
+      },
+    },
+    '/api/rules/{scope}/drafts/{id}': {
+      get: {
+        operationId: 'getRuleDraft',
+        summary: 'A draft with its content',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
+        responses: { '200': json(draftWithContent, 'the draft'), ...guarded, '404': responseRef('NotFound') },
+      },
+      put: {
+        operationId: 'updateRuleDraft',
+        summary: 'Replace a draft\'s content (refused when invalid); baseVersion moves it onto a newer version',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
+        requestBody: { required: true, content: { 'application/json': { schema: { allOf: [ref('RuleFileBody'), { type: 'object', properties: { baseVersion: { type: 'integer' } } }] } } } },
+        responses: { '200': json(draftWithContent, 'the draft'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound'), '422': invalidRulesResponse },
+      },
+      delete: {
+        operationId: 'deleteRuleDraft',
+        summary: 'Delete a draft',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
+        responses: { '204': { description: 'deleted' }, ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/rules/{scope}/drafts/{id}/impact': {
+      post: {
+        operationId: 'previewRuleDraftImpact',
+        summary: 'What publishing the draft would change on the data as it is now (changes nothing)',
+        description:
+          'Per affected site (of a global draft: the caller\'s sites): matching pairs that would change band, links changing band, review tasks that would appear or go, golden records whose values would change under the draft survivorship. Over sampleLimit rows per site it samples and says so (sampled, examined, total).',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'draft id', uuid)],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { sampleLimit: { type: 'integer', minimum: 1, maximum: 50000 } } } } } },
+        responses: { '200': json(ref('RuleImpact'), 'the figures'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound'), '422': invalidRulesResponse },
+      },
+    },
+    '/api/rules/{scope}/approvals': {
+      get: {
+        operationId: 'listPendingRulePublications',
+        summary: 'Publications waiting for a second admin, with what each would change',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        responses: {
+          '200': json(record({ approvals: arrayOf({ allOf: [ref('PendingPublication'), record({ changes: ref('RuleChanges') })] }) }), 'pending publications'),
+          ...guarded,
+        },
+      },
+    },
+    '/api/rules/{scope}/approvals/{id}/approve': {
+      post: {
+        operationId: 'approveRulePublication',
+        summary: 'Approve another admin\'s pending publication (admins who may publish the scope); it is published at once',
+        tags: ['rules'],
+        parameters: [ruleScope, pathParameter('id', 'approval id', uuid)],
+        responses: {
+          '201': json(ref('PublishedVersion'), 'published'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('already approved, or another version was published since its base (it is then superseded)'),
+          '422': invalidRulesResponse,
+        },
+      },
+    },
+    '/api/rules/{scope}/diff': {
+      get: {
+        operationId: 'diffRules',
+        summary: 'What changes between two versions or drafts: every changed value by JSON pointer, and a unified diff',
+        tags: ['rules'],
+        parameters: [
+          ruleScope,
+          queryParameter('from', 'a version number, current (the default) or a draft id'),
+          { ...queryParameter('to', 'a version number, current or a draft id'), required: true },
+        ],
+        responses: { '200': json(ref('RuleDiff'), 'the difference'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/rules/{scope}/publish': {
+      post: {
+        operationId: 'publishRules',
+        summary: 'Publish a new version (admins of the site; global: admins of all sites); api and workers take it without a restart',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                allOf: [
+                  ref('RuleFileBody'),
+                  {
+                    type: 'object',
+                    properties: {
+                      draftId: { ...uuid, description: 'publish this draft (instead of text or content); its baseVersion applies unless given' },
+                      baseVersion: { type: 'integer', description: 'the version the change is based on' },
+                      comment: { type: 'string', description: 'why (required)' },
+                    },
+                    required: ['comment'],
+                  },
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(ref('PublishedVersion'), 'published'),
+          '202': json(ref('PendingPublication'), 'waits for a second admin (the global rules ask for one)'),
+          '400': responseRef('BadRequest'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('another version was published since baseVersion (details.currentVersion)'),
+          '422': invalidRulesResponse,
+        },
+      },
+    },
+    '/api/rules/{scope}/rollback': {
+      post: {
+        operationId: 'rollbackRules',
+        summary: 'Publish the content of an earlier version as a new version',
+        tags: ['rules'],
+        parameters: [ruleScope],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', properties: { toVersion: { type: 'integer' }, baseVersion: { type: 'integer' }, comment: string }, required: ['toVersion'] } } },
+        },
+        responses: {
+          '201': json(ref('PublishedVersion'), 'published'),
+          '202': json(ref('PendingPublication'), 'waits for a second admin (the global rules ask for one)'),
+          '400': responseRef('BadRequest'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('another version was published since baseVersion'),
+          '422': invalidRulesResponse,
         },
       },
     },

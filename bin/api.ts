@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     onboardingWaitMs: config.onboardingWaitMs,
     publicUrl: config.publicUrl,
     outboxEnabled: false,
+    rulesPublished: () => rules.refresh(),
     log,
   });
   stopOnSignals([() => db.destroy(), async () => watcher.close(), temporal.close, api.stop], log);

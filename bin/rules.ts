@@ -4,13 +4,16 @@ import { parseRuleFile } from '../core/rules/parse-rule-file';
 import type { GlobalRuleFile } from '../core/rules/types';
 import { schemaErrors } from '../core/rules/schemas';
 import { validateGlobalRuleFile, validateSiteRuleFile } from '../core/rules/validate';
-import { readRuleFile, readRuleSet, siteFileNames } from '../runtime/rules-registry';
+import { readRuleFile, readRuleSet, siteFileNames } from '../runtime/rule-files';
+import { UsageError } from './cli/arguments';
+import { API_COMMANDS, API_USAGE, runRulesApiCommand } from './rules/api-commands';
 
 const RULES_DIRECTORY = path.join(__dirname, '..', 'rules');
 
 const USAGE = `usage: npm run rules -- validate [path...]
-  without paths: validates rules/ as a whole (global.json, every sites/*.json, locks)
-  with paths: validates those files; a file in a sites/ folder is read against the global.json beside that folder`;
+  without paths: validates rules/ as a whole (global.json, every sites/*.json, locks), offline
+  with paths: validates those files; a file in a sites/ folder is read against the global.json beside that folder
+${API_USAGE}`;
 
 /** Validates the whole rules directory; every file is reported, as an error or as ok. */
 function validateDirectory(directory: string): RuleFileError[] {
@@ -62,14 +65,23 @@ function reportFiles(files: string[], errors: RuleFileError[], displayName: (fil
   }
 }
 
-function main(args: string[]): number {
-  const [command, ...paths] = args;
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if ((API_COMMANDS as readonly string[]).includes(command)) {
+    return runRulesApiCommand(command, rest, { env: process.env, print: (line) => console.log(line), printError: (line) => console.error(line) });
+  }
   if (command !== 'validate') {
     console.error(USAGE);
     return 2;
   }
-  const errors = paths.length === 0 ? validateDirectory(RULES_DIRECTORY) : validatePaths(paths);
+  const errors = rest.length === 0 ? validateDirectory(RULES_DIRECTORY) : validatePaths(rest);
   return errors.length > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error instanceof Error ? error.stack : error);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

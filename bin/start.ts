@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     onboardingWaitMs: config.onboardingWaitMs,
     publicUrl: config.publicUrl,
     outboxEnabled: !config.smtpUrl,
+    rulesPublished: () => rules.refresh(),
     log: createLog('api'),
   });
   stops.push(api.stop);
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     `  API          ${api.url}/api   (health: ${api.url}/healthz, OpenAPI: ${api.url}/api/openapi.json)`,
     `  Temporal UI  ${temporalUi}`,
     config.smtpUrl ? '  Outbox       none (SMTP_URL is set)' : `  Outbox       ${api.url}/outbox?token=<admin token>   (JSON: GET /api/outbox)`,
-    `  Rules        ${config.rulesDir} (reloaded on change)`,
+    `  Rules        published in the database (first start: imported from ${config.rulesDir}); npm run rules -- export writes them back`,
     demoToken
       ? `\n  First start: demo admin admin@example.com, all sites. Its API token (shown once, keep it):\n\n    ${demoToken}\n\n  Try: curl -H "Authorization: Bearer ${demoToken}" ${api.url}/api/sites`
       : '  Users and tokens: npm run cli -- users list',

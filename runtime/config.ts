@@ -18,6 +18,8 @@ export interface Config {
   onboardingWaitMs: number;
   /** how much the Temporal SDK itself logs (its INFO lines narrate every bundling step) */
   temporalSdkLogLevel: SdkLogLevel;
+  /** how often api and worker processes look for newly published rules */
+  rulesPollMs: number;
 }
 
 export const SDK_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -60,6 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     onboardingWaitMs: integer(env, 'ONBOARDING_WAIT_MS', 5000),
     temporalSdkLogLevel: oneOf(env, 'TEMPORAL_SDK_LOG_LEVEL', SDK_LOG_LEVELS, 'WARN'),
+    rulesPollMs: integer(env, 'RULES_POLL_MS', 1000),
   };
 }
 

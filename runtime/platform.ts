@@ -9,7 +9,7 @@ import { connectDatabase, migrateToLatest, type Db } from './db';
 import type { Log } from './log';
 import { createMailer } from './mailer';
 import { loadActionTokenSecret } from './secrets';
-import { recordRuleVersions, RulesRegistry, type RulesWatcher } from './rules-registry';
+import { PublishedRules, type RulesPolling } from './published-rules';
 import { createWorker, type WorkerDeps } from './worker';
 
 /** The pieces the entry points (start, api, worker) put together. Each returns how to stop it. */
@@ -21,20 +21,21 @@ export async function openDatabase(url: string, log: Log): Promise<Db> {
   return db;
 }
 
-/** Loads the rule files (refusing to start on invalid ones) and reloads them when they change;
- * an invalid change is reported and the last valid rules stay in force. */
-export async function loadRules(config: Config, db: Db, log: Log): Promise<{ rules: RulesRegistry; watcher: RulesWatcher }> {
-  const rules = RulesRegistry.load(config.rulesDir);
-  await recordRuleVersions(db, rules);
-  log(`rules loaded from ${config.rulesDir}: ${rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ')}`);
-  const watcher = rules.watch((reload) => {
-    if (reload.ok) {
-      log(`rules reloaded: ${rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ')}`);
-      recordRuleVersions(db, rules).catch((error) => log(`could not record rule versions: ${String(error)}`));
-    } else {
-      log(`rules NOT reloaded, the last valid version stays in force:\n  ${reload.errors.map(formatRuleFileError).join('\n  ')}`);
-    }
-  });
+/** Loads the published rules (on a first start, the rule files of RULES_DIR become version 1) and
+ * polls for newer publications; a newer set that does not validate is reported and the last valid
+ * rules stay in force. Refuses to start without a valid set. */
+export async function loadRules(config: Config, db: Db, log: Log): Promise<{ rules: PublishedRules; watcher: RulesPolling }> {
+  const rules = await PublishedRules.load(db, config.rulesDir);
+  const inForce = () => rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ');
+  log(`rules loaded from the database: ${inForce()}`);
+  const watcher = rules.poll(
+    config.rulesPollMs,
+    (refresh) => {
+      if (refresh.errors.length === 0) log(`newer rules published, now in force: ${inForce()}`);
+      else log(`newer rules NOT taken, the last valid version stays in force:\n  ${refresh.errors.map(formatRuleFileError).join('\n  ')}`);
+    },
+    (error) => log(`could not read the published rules: ${error instanceof Error ? error.message : String(error)}`),
+  );
   return { rules, watcher };
 }
 

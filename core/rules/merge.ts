@@ -8,9 +8,9 @@ import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
 export type { RuleFileError } from './rule-file-error';
 
 /** The site's rules in force: the site file deep-merged over the global file (objects merge,
- * arrays and scalars replace; audit checks merge by id). Editor hints ($schema) and global-only keys are left out. */
+ * arrays and scalars replace; audit checks merge by id). Editor hints ($schema) and global-only keys (company, locks, administration) are left out. */
 export function mergeSiteRules(global: GlobalRuleFile, site: SiteRuleFile): SiteRules {
-  const { company: _company, locks: _locks, ...globalRules } = withoutSchemaHint(global);
+  const { company: _company, locks: _locks, administration: _administration, ...globalRules } = withoutSchemaHint(global);
   const merged = deepMerge(globalRules, withoutSchemaHint(site)) as unknown as SiteRules;
   return { ...merged, audits: { ...merged.audits, checks: mergeAuditChecks(global.audits.checks, site.audits?.checks) } };
 }

@@ -181,6 +181,13 @@ export interface GlobalRuleFile {
   review: ReviewRules;
   emailTemplates: EmailTemplates;
   audits: AuditRules;
+  /** how admins publish rule changes (global file only) */
+  administration?: AdministrationRules;
+}
+
+export interface AdministrationRules {
+  /** every publication waits until another admin of the same scope approves it */
+  secondAdminApproval?: boolean;
 }
 
 type DeepPartial<T> = T extends readonly (infer _U)[]

@@ -10,7 +10,7 @@ import type { GlobalRuleFile, SiteRuleFile } from '../../core/rules/types';
 import { workflowIds } from '../../core/workflow-ids';
 import { createMailer, type Mailer } from '../../runtime/mailer';
 import { freePort } from '../../runtime/ports';
-import { RulesRegistry } from '../../runtime/rules-registry';
+import { PublishedRules } from '../../runtime/published-rules';
 import { startOutboxSmtpServer, type OutboxSmtpServer } from '../../runtime/smtp-outbox';
 import { createWorker } from '../../runtime/worker';
 import { submitRecord } from '../../services/onboarding';
@@ -104,8 +104,8 @@ describe('review SLA on a working calendar, with time skipping', () => {
   /** Its own database, rules, SMTP outbox and worker on the time-skipping server. */
   async function startFixture(): Promise<Fixture> {
     const { directory, calendar, weekend } = rulesWithWeekendAfter(await env.currentTimeMs());
-    const rules = RulesRegistry.load(directory);
     const database = await createTestDatabase();
+    const rules = await PublishedRules.load(database.db, directory);
     const smtp: OutboxSmtpServer = await startOutboxSmtpServer({ port: await freePort(), db: database.db });
     const mailer: Mailer = createMailer(smtp.url, 'stewardship@test.example');
     const taskQueue = `review-sla-${randomBytes(4).toString('hex')}`;

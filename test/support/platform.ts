@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { RulesRegistry } from '../../runtime/rules-registry';
+import { PublishedRules } from '../../runtime/published-rules';
 import { createWorker } from '../../runtime/worker';
 import { createMailer } from '../../runtime/mailer';
 import { freePort } from '../../runtime/ports';
@@ -32,7 +32,11 @@ export interface TestPlatform {
   smtpUrl: string;
   actionTokenSecret: Buffer;
   database: TestDatabase;
-  rules: RulesRegistry;
+  /** the rules in force in the API process */
+  rules: PublishedRules;
+  /** the worker's own view of the published rules: it finds a new publication by polling, as a
+   * worker process of a deployment does */
+  workerRules: PublishedRules;
   client: Client;
   taskQueue: string;
   /** a user with these roles and sites (and email, if given), and its bearer token */
@@ -44,11 +48,18 @@ export interface TestPlatform {
 
 /** The platform in-process on the shared test servers: its own database, task queue, worker and
  * API on a free port. */
-export async function startTestPlatform(options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number; rulesPollMs?: number } = {},
+): Promise<TestPlatform> {
   quietWorkerRuntime();
   const servers = testServers();
   const database = await createTestDatabase();
-  const rules = RulesRegistry.load(options.rulesDir ?? RULES_DIR);
+  // the rule files are the seed of this fresh database, as on a first start
+  const rules = await PublishedRules.load(database.db, options.rulesDir ?? RULES_DIR);
+  const workerRules = await PublishedRules.load(database.db, options.rulesDir ?? RULES_DIR);
+  // a poll cut short by the teardown (database dropped) is of no interest
+  const ignore = () => undefined;
+  const polling = [rules, workerRules].map((published) => published.poll(options.rulesPollMs ?? 200, ignore, ignore));
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection });
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -65,7 +76,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      deps: { db: database.db, rules, mailer, publicUrl: baseUrl, actionTokenSecret, client, taskQueue },
+      deps: { db: database.db, rules: workerRules, mailer, publicUrl: baseUrl, actionTokenSecret, client, taskQueue },
       workflowBundle: { codePath: servers.workflowBundlePath },
     });
     worker = { instance, running: instance.run(), connection: workerConnection };
@@ -89,6 +100,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       publicUrl: baseUrl,
       outboxEnabled: true,
       log: () => undefined,
+      rulesPublished: () => rules.refresh(),
     }),
   );
   await new Promise<void>((resolve) => server.listen(apiPort, '127.0.0.1', resolve));
@@ -100,6 +112,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
     actionTokenSecret,
     database,
     rules,
+    workerRules,
     client,
     taskQueue,
     startWorker,
@@ -110,6 +123,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       return (await issueToken(database.db, user.id, 'test')).token;
     },
     async stop() {
+      for (const poll of polling) poll.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await stopWorker();

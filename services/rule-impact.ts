@@ -1,0 +1,92 @@
+import { jsonEqual } from '../core/json';
+import { matchingImpact, survivorshipImpact, type MatchingImpact, type SurvivorshipImpact } from '../core/rules/rule-impact';
+import { buildScopedRuleSet, GLOBAL_SCOPE } from '../core/rules/rule-scope';
+import type { SiteRules, VersionedSiteRules } from '../core/rules/types';
+import type { Db } from '../runtime/db';
+import type { RuleDraft } from '../store/rule-drafts';
+import { decidingPairsOfSite, goldenRecordsOfSite, type Sampled } from '../store/rule-impact';
+import { latestPublications } from '../store/rule-publications';
+import { checkRuleSetWith, invalidRules } from './rule-validation';
+
+export interface ImpactLimits {
+  /** most pairs and most golden records examined per site; more are sampled */
+  sampleLimit: number;
+  /** sites not reached within this time are listed as not examined */
+  timeBudgetMs: number;
+}
+
+export const DEFAULT_IMPACT_LIMITS: ImpactLimits = { sampleLimit: 5000, timeBudgetMs: 10_000 };
+
+/** How a figure was obtained: over every row, or over a sample of them. */
+interface Coverage {
+  total: number;
+  examined: number;
+  sampled: boolean;
+}
+
+type Section<T> = { changed: false } | ({ changed: true } & Coverage & T);
+
+export interface SiteImpact {
+  siteId: string;
+  matching: Section<MatchingImpact>;
+  survivorship: Section<SurvivorshipImpact>;
+  audits: { changed: boolean; computed: false; reason?: string };
+}
+
+export interface RuleImpact {
+  scope: string;
+  draftId: string;
+  baseVersion: number;
+  sites: SiteImpact[];
+  /** sites the time budget did not reach */
+  notExamined: string[];
+  sampleLimit: number;
+  elapsedMs: number;
+}
+
+const NO_AUDIT_ENGINE = 'audit scores cannot be previewed yet: this version has no audit engine (the audit checks of the draft are validated)';
+
+/** What publishing the draft would change on the data as it is now, per affected site (the
+ * caller's sites among them), without changing anything. */
+export async function previewDraftImpact(db: Db, draft: RuleDraft, siteIds: (sites: string[]) => string[], limits: ImpactLimits = DEFAULT_IMPACT_LIMITS): Promise<RuleImpact> {
+  const started = Date.now();
+  const drafted = await checkRuleSetWith(db, draft.scope, draft.fileText);
+  if (!drafted.sites) throw invalidRules(draft.scope, drafted.errors);
+  const published = buildScopedRuleSet(new Map((await latestPublications(db)).map((publication) => [publication.scope, publication.fileText])));
+  const inForce: Map<string, VersionedSiteRules> = published.ok ? published.sites : new Map();
+  const affected = siteIds(draft.scope === GLOBAL_SCOPE ? [...drafted.sites.keys()] : [draft.scope]);
+
+  const sites: SiteImpact[] = [];
+  const notExamined: string[] = [];
+  for (const siteId of affected) {
+    const [current, next] = [inForce.get(siteId)?.rules, drafted.sites.get(siteId)?.rules];
+    if (!next) continue;
+    if (Date.now() - started > limits.timeBudgetMs) {
+      notExamined.push(siteId);
+      continue;
+    }
+    sites.push(await siteImpact(db, siteId, current, next, limits.sampleLimit));
+  }
+  return { scope: draft.scope, draftId: draft.id, baseVersion: draft.baseVersion, sites, notExamined, sampleLimit: limits.sampleLimit, elapsedMs: Date.now() - started };
+}
+
+async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined, next: SiteRules, sampleLimit: number): Promise<SiteImpact> {
+  // a site new in the draft has no data yet: nothing to compare with
+  const matchingChanged = current !== undefined && !jsonEqual(current.matching, next.matching);
+  const survivorshipChanged = current !== undefined && !jsonEqual(current.survivorship, next.survivorship);
+  const auditsChanged = current !== undefined && !jsonEqual(current.audits, next.audits);
+  return {
+    siteId,
+    matching: matchingChanged
+      ? section(await decidingPairsOfSite(db, siteId, sampleLimit), (pairs) => matchingImpact(pairs, current.matching, next.matching))
+      : { changed: false },
+    survivorship: survivorshipChanged
+      ? section(await goldenRecordsOfSite(db, siteId, sampleLimit), (goldens) => survivorshipImpact(goldens, current.survivorship, next.survivorship))
+      : { changed: false },
+    audits: auditsChanged ? { changed: true, computed: false, reason: NO_AUDIT_ENGINE } : { changed: false, computed: false },
+  };
+}
+
+function section<Row, T>(sample: Sampled<Row>, compute: (rows: Row[]) => T): Section<T> {
+  return { changed: true, total: sample.total, examined: sample.rows.length, sampled: sample.rows.length < sample.total, ...compute(sample.rows) };
+}
