@@ -1,8 +1,16 @@
 import Handlebars from 'handlebars';
 
+/** A failing row as the page shows it: ids and the reason, never values. */
+export interface FailingRowView {
+  customerId: string | null;
+  /** source system and id, e.g. crm:C-1001 */
+  source: string;
+  reason: string;
+}
+
 /** A page of one check's stored failing rows, with links to the pages before and after. */
 export interface FailingRowsPage {
-  rows: Array<{ id: string; reason: string }>;
+  rows: FailingRowView[];
   /** 1-based positions of the rows shown, of `stored` */
   from: number;
   to: number;
@@ -89,10 +97,10 @@ const reportTemplate = pages.compile<AuditReportPageModel & { title: string; non
   {{#if failingRows}}
   <table class="failing-rows">
     <caption>Failing rows {{failingRows.from}}–{{failingRows.to}} of the {{failingRows.stored}} stored</caption>
-    <thead><tr><th>Customer</th><th>Reason</th></tr></thead>
+    <thead><tr><th>Golden record</th><th>Source record</th><th>Reason</th></tr></thead>
     <tbody>
     {{#each failingRows.rows}}
-      <tr><td>{{id}}</td><td>{{reason}}</td></tr>
+      <tr><td>{{customerId}}</td><td>{{source}}</td><td>{{reason}}</td></tr>
     {{/each}}
     </tbody>
   </table>

@@ -1,12 +1,12 @@
 import Handlebars from 'handlebars';
 import { renderTrendChart, type TrendRun } from '../../core/audits/trend-chart';
 import type { AuditRunSummary, CheckScore, CheckTrend } from '../../core/audits/types';
-import type { AuditReportPageModel, FailingRowsPage, ReportCheckModel } from './audit-report-templates';
+import type { AuditReportPageModel, FailingRowsPage, FailingRowView, ReportCheckModel } from './audit-report-templates';
 import { formatTime } from './review-view';
 
 /** One page of a check's stored failing rows, as read from the store. */
 export interface StoredFailingRows {
-  rows: Array<{ id: string; reason: string }>;
+  rows: FailingRowView[];
   offset: number;
   /** rows stored for the check in this run (capped by audits.failingRowsKept; the counts are exact) */
   stored: number;

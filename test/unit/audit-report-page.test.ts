@@ -31,7 +31,7 @@ function data(overrides: Partial<AuditReportData> = {}): AuditReportData {
       { runId: 'run-7', at: new Date('2026-11-30T05:00:00Z'), scores: [{ checkId: 'validity-email', failedPercent: 3.1 }, { checkId: 'freshness', failedPercent: 0 }] },
     ],
     failingRows: new Map([
-      ['validity-email', { rows: [{ id: 'c-51', reason: 'email <not> valid' }, { id: 'c-52', reason: 'email not valid' }], offset: 50, stored: 10_000 }],
+      ['validity-email', { rows: [{ customerId: 'c-51', source: 'crm:C-51', reason: 'email <not> valid' }, { customerId: null, source: 'crm:C-52', reason: 'email not valid' }], offset: 50, stored: 10_000 }],
     ]),
     viewer: 'dpo@group.example',
     rowsPerPage: 50,
@@ -57,7 +57,8 @@ describe('the audit report page', () => {
     expect(html).toContain('<section class="check" id="check-validity-email">');
     expect(html).toContain('<h2>Email &lt;addresses&gt; are valid</h2>');
     expect(html).toContain('<caption>Failing rows 51–52 of the 10,000 stored</caption>');
-    expect(html).toContain('<tr><td>c-51</td><td>email &lt;not&gt; valid</td></tr>');
+    expect(html).toContain('<tr><td>c-51</td><td>crm:C-51</td><td>email &lt;not&gt; valid</td></tr>');
+    expect(html).toContain('<tr><td></td><td>crm:C-52</td><td>email not valid</td></tr>');
     expect(html).toContain('<a href="/audits/run-7?key&#x3D;k&amp;check&#x3D;validity-email&amp;offset&#x3D;0#check-validity-email">← previous rows</a>');
     expect(html).toContain('<a href="/audits/run-7?key&#x3D;k&amp;check&#x3D;validity-email&amp;offset&#x3D;52#check-validity-email">next rows →</a>');
     expect(html).toMatch(/<section class="check" id="check-freshness">[\s\S]*?<p>No failing rows.<\/p>/);
@@ -80,7 +81,7 @@ describe('the audit report page', () => {
 
   it('leaves out the previous link on the first page and the next link on the last', () => {
     const first = renderAuditReportPage(
-      auditReportPageModel(data({ failingRows: new Map([['validity-email', { rows: [{ id: 'c-1', reason: 'r' }], offset: 0, stored: 1 }]]) })),
+      auditReportPageModel(data({ failingRows: new Map([['validity-email', { rows: [{ customerId: 'c-1', source: 'crm:1', reason: 'r' }], offset: 0, stored: 1 }]]) })),
       'n',
     );
     expect(first).toContain('Failing rows 1–1 of the 1 stored');
