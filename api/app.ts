@@ -7,6 +7,7 @@ import { openApiDocument } from './openapi';
 import { customerRoutes } from './routes/customers';
 import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
+import { auditRoutes } from './routes/audits';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
@@ -43,6 +44,7 @@ export function createApp(context: ApiContext): express.Express {
   api.use(customerRoutes(context));
   api.use(taskRoutes(context));
   api.use(importRoutes(context));
+  api.use(auditRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
