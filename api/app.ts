@@ -8,6 +8,7 @@ import { customerRoutes } from './routes/customers';
 import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
 import { auditScheduleRoutes } from './routes/audit-schedules';
+import { auditRoutes } from './routes/audits';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
@@ -45,6 +46,7 @@ export function createApp(context: ApiContext): express.Express {
   api.use(taskRoutes(context));
   api.use(importRoutes(context));
   api.use(auditScheduleRoutes(context));
+  api.use(auditRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));

@@ -1,3 +1,4 @@
+import { AUDIT_CHECK_TYPES, SEVERITIES } from '../core/audits/types';
 import { CUSTOMER_FIELDS } from '../core/customer';
 import { IMPORT_ROW_OUTCOMES, type ImportStatus } from '../core/imports/import';
 import type { MatchBand } from '../core/matching/score';
@@ -130,7 +131,7 @@ const everyValueOf =
     values;
 
 const TASK_TYPES = everyValueOf<TaskType>()(['duplicate_review', 'data_fix', 'erasure_approval']);
-const TASK_STATUSES = everyValueOf<TaskStatus>()(['open', 'decided', 'expired', 'cancelled']);
+const TASK_STATUSES = everyValueOf<TaskStatus>()(['open', 'decided', 'expired', 'cancelled', 'resolved']);
 const SOURCE_RECORD_STATUSES = everyValueOf<SourceRecordStatus>()(['received', 'linked', 'pending_review', 'rejected']);
 const IMPORT_STATUSES = everyValueOf<ImportStatus>()(['receiving', 'running', 'completed', 'failed']);
 const MATCH_BANDS = everyValueOf<MatchBand>()(['autoLink', 'review', 'distinct']);
@@ -375,6 +376,47 @@ const schemas: Record<string, Schema> = {
     },
     'A Temporal Schedule that starts the audit of one site.',
   ),
+  CheckScore: record(
+    {
+      checkId: string,
+      type: { enum: AUDIT_CHECK_TYPES },
+      severity: { enum: SEVERITIES },
+      description: string,
+      rowsChecked: { type: 'integer' },
+      rowsFailed: { type: 'integer' },
+      failedPercent: { type: 'number', description: '100 * rowsFailed / rowsChecked' },
+      threshold: { type: 'number', description: 'the share of rows that must pass, 0..1' },
+      passed: { type: 'boolean' },
+    },
+    'How one check scored in one run.',
+  ),
+  CheckTrend: record(
+    {
+      checkId: string,
+      previousFailedPercent: nullable({ type: 'number' }),
+      delta: nullable({ type: 'number', description: 'failedPercent minus the previous run\'s: negative is better' }),
+      newlyFailing: { type: 'integer', description: 'rows failing now that did not fail in the previous run (all of them on a first run)' },
+    },
+    'A check against the previous completed run of the site.',
+  ),
+  AuditRun: record(
+    {
+      id: uuid,
+      siteId: string,
+      workflowId: { type: 'string', examples: ['audit:fr-paris-hq:2026-11-30T02:00:00.000Z'] },
+      status: { enum: ['running', 'completed', 'failed'] },
+      progress: record({ checksDone: { type: 'integer' }, checksTotal: { type: 'integer' }, rowsScanned: { type: 'integer' }, rowsTotal: { type: 'integer' } }),
+      startedAt: dateTime,
+      finishedAt: nullable(dateTime),
+      rulesVersion: ref('RulesVersion'),
+      scorecard: arrayOf(ref('CheckScore')),
+      previousRunId: nullable(uuid),
+      trend: arrayOf(ref('CheckTrend')),
+    },
+    'An audit run: progress while it runs, then the scorecard and the trend. Ids and figures only.',
+  ),
+  AuditRunStarted: record({ runId: uuid, workflowId: string, status: { const: 'running' } }),
+  AuditRunList: record({ runs: arrayOf(ref('AuditRun')), total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } }),
 };
 
 const errorResponse = (description: string): ResponseObject => json(ref('Error'), description);
@@ -419,7 +461,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'imports', description: 'bulk onboarding from CSV files' },
     { name: 'tasks', description: 'steward and compliance tasks' },
     { name: 'outbox', description: 'emails kept by the embedded SMTP server (one-machine setup only)' },
-    { name: 'audits', description: 'periodic quality audits: schedules and reports' },
+    { name: 'audits', description: 'periodic quality audits of a site\'s customer data: runs, scorecards, schedules and reports' },
   ],
   paths: {
     '/healthz': {
@@ -571,6 +613,46 @@ export const openApiDocument: OpenApiDocument = {
         parameters: [pathParameter('id', 'import id', uuid)],
         responses: {
           '200': { description: 'CSV with the columns line, source_id, field, rule, expected', content: { 'text/csv': { schema: string } } },
+          ...guarded,
+          '404': responseRef('NotFound'),
+        },
+      },
+    },
+    '/api/sites/{site}/audit-runs': {
+      post: {
+        operationId: 'startAuditRun',
+        summary: 'Audit a site now (compliance officers and admins of the site)',
+        description: 'Starts the audit workflow audit:<site>:<time>; follow it at GET /api/audit-runs/{id}.',
+        tags: ['audits'],
+        parameters: [parameterRef('Site')],
+        responses: { '202': json(ref('AuditRunStarted'), 'started'), ...guarded, '404': responseRef('UnknownSite') },
+      },
+      get: {
+        operationId: 'listAuditRuns',
+        summary: 'The audit runs of a site, newest first, each with its scorecard and trend',
+        tags: ['audits'],
+        parameters: [parameterRef('Site'), ...page],
+        responses: { '200': json(ref('AuditRunList'), 'a page of runs'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('UnknownSite') },
+      },
+    },
+    '/api/audit-runs/{id}': {
+      get: {
+        operationId: 'getAuditRun',
+        summary: 'An audit run: progress, scorecard, trend against the previous run',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'audit run id', uuid)],
+        responses: { '200': json(ref('AuditRun'), 'the run'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/audit-runs/{id}/failing-rows.csv': {
+      get: {
+        operationId: 'getAuditFailingRows',
+        summary: 'Every row that failed a check in the run, with its reason (ids only, no values)',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'audit run id', uuid), { ...queryParameter('check', 'the check id, e.g. validity-email'), required: true }],
+        responses: {
+          '200': { description: 'CSV with the columns check_id, source_record_id, customer_id, source_system, source_id, reason', content: { 'text/csv': { schema: string } } },
+          '400': errorResponse('check is missing or names no check of the run (the message lists them)'),
           ...guarded,
           '404': responseRef('NotFound'),
         },

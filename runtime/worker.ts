@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SiteRulesSource } from '../core/rules/types';
+import { createAuditActivities } from '../activities/audits';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
@@ -27,6 +28,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createOnboardingActivities(onboardingDeps),
     ...createImportActivities(onboardingDeps),
     ...createReviewActivities(deps),
+    ...createAuditActivities(deps),
   };
 }
 

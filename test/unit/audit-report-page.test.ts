@@ -7,7 +7,7 @@ const summary: AuditRunSummary = {
   siteId: 'fr-paris-hq',
   workflowId: 'audit:fr-paris-hq-2026-11-30T05:00:00Z',
   status: 'completed',
-  progress: { checksDone: 2, checksTotal: 2, rowsScanned: 2_000_000 },
+  progress: { checksDone: 2, checksTotal: 2, rowsScanned: 2_000_000, rowsTotal: 1_000_000 },
   startedAt: new Date('2026-11-30T05:00:00Z'),
   finishedAt: new Date('2026-11-30T05:04:00Z'),
   rulesVersion: 'abc123',
@@ -73,7 +73,7 @@ describe('the audit report page', () => {
 
   it('shows the progress of a run still going', () => {
     const running = renderAuditReportPage(
-      auditReportPageModel(data({ summary: { ...summary, status: 'running', finishedAt: null, progress: { checksDone: 1, checksTotal: 2, rowsScanned: 1_250_000 } } })),
+      auditReportPageModel(data({ summary: { ...summary, status: 'running', finishedAt: null, progress: { checksDone: 1, checksTotal: 2, rowsScanned: 1_250_000, rowsTotal: 1_000_000 } } })),
       'n',
     );
     expect(running).toContain('Still running: 1 of 2 checks done, 1,250,000 rows scanned.');

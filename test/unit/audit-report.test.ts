@@ -10,7 +10,7 @@ const summary: AuditRunSummary = {
   siteId: 'fr-paris-hq',
   workflowId: 'audit:fr-paris-hq-2026-11-30T05:00:00Z',
   status: 'completed',
-  progress: { checksDone: 3, checksTotal: 3, rowsScanned: 3_000_000 },
+  progress: { checksDone: 3, checksTotal: 3, rowsScanned: 3_000_000, rowsTotal: 1_000_000 },
   startedAt: new Date('2026-11-30T05:00:00Z'),
   finishedAt: new Date('2026-11-30T05:04:00Z'),
   rulesVersion: 'abc123',
