@@ -12,6 +12,8 @@ import { auditRoutes } from './routes/audits';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
+import { auditReportPageRoutes } from './pages/audit-report-pages';
+import { auditReportSource } from '../services/audit-reports';
 import { decideFromEmailLink } from '../services/reviews';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
@@ -56,6 +58,8 @@ export function createApp(context: ApiContext): express.Express {
       decide: (request) => decideFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, request),
     }),
   );
+
+  app.use(auditReportPageRoutes({ db: context.db, rules: context.rules, source: auditReportSource(context.db) }));
 
   app.use(unknownRoute);
   app.use(errorHandler(context.log));

@@ -851,13 +851,36 @@ export const openApiDocument: OpenApiDocument = {
     '/api/audit-schedules/{id}/trigger': {
       post: {
         operationId: 'triggerAuditSchedule',
-        summary: 'Run the audit now (skipped if a run of this schedule is still going)',
+        summary: 'Run the audit now (409 while a run of this schedule is still going)',
         tags: ['audits'],
         parameters: [pathParameter('id', 'schedule id')],
         responses: {
           '202': json(record({ scheduleId: string, triggered: { const: true } }), 'asked Temporal to start a run: GET the schedule for its recentRuns'),
           ...guarded,
           '404': responseRef('NotFound'),
+          '409': errorResponse('a run of this schedule is still going (details.workflowId names it): trigger again when it has finished'),
+        },
+      },
+    },
+    '/audits/{runId}': {
+      get: {
+        operationId: 'auditReportPage',
+        summary: 'The report page of an audit run: scorecard, trend chart (inline SVG), failing rows of each check paged',
+        description:
+          'Opened from the link mailed to the site\'s compliance officers (?key=, read-only, works until it expires) or with the API token of a compliance officer or admin of the run\'s site. No script, nothing loaded from elsewhere.',
+        tags: ['audits'],
+        security: [{ reportLinkKey: [] }, { bearerAuth: [] }],
+        parameters: [
+          pathParameter('runId', 'audit run id', uuid),
+          queryParameter('check', 'the check whose failing rows to page'),
+          queryParameter('offset', 'the first failing row of that check to show', { type: 'integer', minimum: 0 }),
+        ],
+        responses: {
+          '200': { description: 'the page', content: { 'text/html': { schema: string } } },
+          '401': { description: 'no key and no token, or an unknown token', content: { 'text/html': { schema: string } } },
+          '403': { description: 'the token lacks the role or the site, or the key\'s holder is no longer a compliance officer of the site', content: { 'text/html': { schema: string } } },
+          '404': { description: 'no such run, or the key is not valid for it', content: { 'text/html': { schema: string } } },
+          '410': { description: 'the key has expired', content: { 'text/html': { schema: string } } },
         },
       },
     },
@@ -869,6 +892,7 @@ export const openApiDocument: OpenApiDocument = {
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'stw_<43 base64url characters>', description: 'A per-user API token: stw_ followed by 32 random bytes in base64url.' },
       outboxPageToken: { type: 'apiKey', in: 'query', name: 'token', description: 'An admin API token in the URL, for the outbox page only.' },
+      reportLinkKey: { type: 'apiKey', in: 'query', name: 'key', description: 'The key of an audit report link mailed to a compliance officer, for that run\'s report page only.' },
     },
   },
 };

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SiteRulesSource } from '../core/rules/types';
 import { createAuditActivities } from '../activities/audits';
+import { createAuditReportActivities } from '../activities/audit-reports';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
@@ -29,6 +30,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createImportActivities(onboardingDeps),
     ...createReviewActivities(deps),
     ...createAuditActivities(deps),
+    ...createAuditReportActivities(deps),
   };
 }
 

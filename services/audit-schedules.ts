@@ -19,7 +19,7 @@ import {
   updateAuditScheduleSpec,
   type AuditScheduleRecord,
 } from '../store/audit-schedules';
-import { badRequest, notFound } from '../api/errors';
+import { badRequest, conflict, notFound } from '../api/errors';
 
 export interface AuditScheduleDeps {
   db: Db;
@@ -50,6 +50,8 @@ export const auditWorkflowIdPrefix = (siteId: string) => `audit:${siteId}`;
 const NEXT_RUNS_SHOWN = 3;
 /** After an outage of Temporal, a missed audit still runs if the outage was shorter than this. */
 const CATCHUP_WINDOW = '1 day';
+/** past the next whole second, allowing for the clocks of this process and Temporal's server */
+const TRIGGER_SECOND_MARGIN_MS = 50;
 /** gRPC status 3 (@grpc/grpc-js is not a dependency of ours) */
 const GRPC_INVALID_ARGUMENT = 3;
 
@@ -118,14 +120,41 @@ export async function changeAuditSchedule(
   return describeAuditSchedule(deps, { ...record, spec: change.spec ?? record.spec });
 }
 
-/** Runs the audit now. An audit of the site still running makes this one skip, as scheduled
- * runs do: two audits of one site at once would only compete for the same rows. */
+/** Runs the audit now. A run of this schedule still going would make Temporal skip this one, as
+ * it skips scheduled runs that overlap (two audits of a site at once only compete for the same
+ * rows): say so with 409 rather than accept a run that never happens. */
 export async function triggerAuditSchedule(deps: AuditScheduleDeps, record: AuditScheduleRecord): Promise<void> {
+  const handle = deps.client.schedule.getHandle(record.id);
   try {
-    await deps.client.schedule.getHandle(record.id).trigger(ScheduleOverlapPolicy.SKIP);
+    const description = await handle.describe();
+    const running = await stillRunning(deps.client, description);
+    if (running) throw conflict(`a run of audit schedule ${record.id} is still going (${running}); trigger again when it has finished`, { workflowId: running });
+    await clearOfLastRunSecond(description);
+    await handle.trigger(ScheduleOverlapPolicy.SKIP);
   } catch (error) {
     throw missingOrRefused(error, record.id);
   }
+}
+
+/** Temporal names a run by the schedule's workflow id and its time to the second, and the audit
+ * engine keys its runs by workflow id: a run triggered in the same second as the last one would
+ * be taken for it. Waiting for the next second (at most one) keeps them apart. */
+async function clearOfLastRunSecond(description: ScheduleDescription): Promise<void> {
+  const last = description.info.recentActions.at(-1)?.scheduledAt.getTime();
+  const now = Date.now();
+  if (last !== undefined && Math.floor(last / 1000) >= Math.floor(now / 1000)) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000) + TRIGGER_SECOND_MARGIN_MS));
+  }
+}
+
+/** The schedule's list of running workflows is refreshed lazily by Temporal, so each is checked. */
+async function stillRunning(client: Client, description: ScheduleDescription): Promise<string | undefined> {
+  for (const action of description.info.runningActions) {
+    const { workflowId } = action.workflow;
+    const execution = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+    if (execution?.status.name === 'RUNNING') return workflowId;
+  }
+  return undefined;
 }
 
 /** Deletes the Temporal schedule (runs already started go on) and our record. */

@@ -1,8 +1,10 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createAuditActivities } from '../activities/audits';
+import type { createAuditReportActivities } from '../activities/audit-reports';
 import type { AuditInput } from '../core/audits/types';
 
 type AuditActivities = ReturnType<typeof createAuditActivities>;
+type AuditReportActivities = ReturnType<typeof createAuditReportActivities>;
 
 const { auditPage } = proxyActivities<AuditActivities>({
   // one set-based statement over a page of rows; the heartbeat comes before and after it
@@ -14,6 +16,12 @@ const { auditPage } = proxyActivities<AuditActivities>({
 const { beginAuditRun, scoreAuditRun, syncAuditFixTasks, finishAuditRun } = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 10 },
+});
+
+const { sendAuditReport } = proxyActivities<AuditReportActivities>({
+  // one mail per compliance officer; sent ones are not sent again on a retry
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2, maximumAttempts: 20 },
 });
 
 /** Rows per page: big pages keep the per-statement cost small against the work in PostgreSQL. */
@@ -57,9 +65,7 @@ export async function auditRun(input: AuditRunInput): Promise<string> {
   // outside the try: continuing as new is thrown as an error by design
   if (!finished) return continueAsNew<typeof auditRun>({ ...input, resume: { runId, pageNumber, afterId } });
 
-  // ── REPORT STEP ─────────────────────────────────────────────────────────────────────────────
-  // The report (mail to the site's compliance officers) goes here, after the run is stored:
-  //   await sendAuditReport(runId);
-  // ────────────────────────────────────────────────────────────────────────────────────────────
+  // the report only once the run is stored: the mail links to its page
+  await sendAuditReport({ runId });
   return runId;
 }

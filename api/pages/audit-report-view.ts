@@ -48,7 +48,7 @@ export function auditReportPageModel(data: AuditReportData): AuditReportPageMode
     totals: { checks: summary.scorecard.length, passed, failed: summary.scorecard.length - passed },
     chart: new Handlebars.SafeString(renderTrendChart(data.trendRuns, { timeZone: data.site.timeZone })),
     runsInChart: data.trendRuns.length,
-    checks: summary.scorecard.map((score) => checkModel(score, trends.get(score.checkId), data)),
+    checks: summary.scorecard.map((score) => checkModel(score, summary.previousRunId === null ? undefined : trends.get(score.checkId), data)),
   };
 }
 

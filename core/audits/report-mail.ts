@@ -51,7 +51,8 @@ export interface AuditReportMailInput {
 export function auditReportMailContext(input: AuditReportMailInput): AuditReportMailContext {
   const { summary } = input;
   const trends = new Map(summary.trend.map((trend) => [trend.checkId, trend]));
-  const checks = summary.scorecard.map((score) => checkLine(score, trends.get(score.checkId)));
+  // on a site's first audit every failing row is "new": that says nothing, so no trend is shown
+  const checks = summary.scorecard.map((score) => checkLine(score, summary.previousRunId === null ? undefined : trends.get(score.checkId)));
   const passed = checks.filter((check) => check.passed).length;
   return {
     site: input.site,
