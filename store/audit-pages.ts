@@ -5,8 +5,6 @@ import { joinSql, rawSql, sql } from './sql-fragment';
 
 type Queryable = Knex | Knex.Transaction;
 
-/** Keyset paging starts below every uuid. */
-export const FIRST_PAGE_AFTER = '00000000-0000-0000-0000-000000000000';
 
 /** The rows a site's audit reads: its current source records, as normalised. Rejected records
  * never entered the data, and a record still being received has no normalised form yet. */

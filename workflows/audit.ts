@@ -1,5 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createAuditActivities } from '../activities/audits';
+import { AUDIT_PAGES_PER_RUN, AUDIT_PAGE_SIZE, FIRST_PAGE_AFTER } from '../core/audits/paging';
 import type { AuditInput } from '../core/audits/types';
 
 type AuditActivities = ReturnType<typeof createAuditActivities>;
@@ -16,11 +17,6 @@ const { beginAuditRun, scoreAuditRun, syncAuditFixTasks, finishAuditRun } = prox
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 10 },
 });
 
-/** Rows per page: big pages keep the per-statement cost small against the work in PostgreSQL. */
-export const AUDIT_PAGE_SIZE = 20_000;
-/** Pages per workflow run before continuing as new, so the history stays short for any site. */
-export const AUDIT_PAGES_PER_RUN = 100;
-const FIRST_PAGE_AFTER = '00000000-0000-0000-0000-000000000000';
 
 export interface AuditRunInput extends AuditInput {
   /** rows per page (tests use small pages) */
