@@ -44,7 +44,7 @@ const DEFECTS: Defect[] = [
 const is = (residue: number) => `i % ${SHARE} = ${residue}`;
 
 /** Customers and their source records, normalised as onboarding stores them, defects planted. */
-async function generateSite(db: Db, rows: number): Promise<void> {
+export async function generateSite(db: Db, rows: number): Promise<void> {
   const customerId = `('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid`;
   await db.raw(
     `INSERT INTO customers (id, home_site_id, record, provenance, rules_version)
@@ -168,7 +168,9 @@ async function main(): Promise<void> {
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
