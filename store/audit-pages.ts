@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
+import { CUSTOMER_FIELDS } from '../core/customer';
 import { checkSql } from './audit-check-sql';
 import type { AuditRunPlan } from './audit-runs';
-import { joinSql, rawSql, sql } from './sql-fragment';
+import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
 
 type Queryable = Knex | Knex.Transaction;
 
-/** Keyset paging starts below every uuid. */
-export const FIRST_PAGE_AFTER = '00000000-0000-0000-0000-000000000000';
 
 /** The rows a site's audit reads: its current source records, as normalised. Rejected records
  * never entered the data, and a record still being received has no normalised form yet. */
@@ -21,20 +20,50 @@ export interface PageResult {
 /** Runs every check of the run over one page of the site's rows, in one statement inside
  * PostgreSQL: per check, the counts and every failing id with its reason (keyed by page, so a
  * retried page replaces itself), and the first failing rows up to the rules' cap. */
-export async function auditPage(db: Queryable, run: AuditRunPlan, page: { pageNumber: number; afterId: string; pageSize: number }): Promise<PageResult> {
+export async function auditPage(db: Knex, run: AuditRunPlan, page: PageInput): Promise<PageResult> {
+  if (run.checks.length === 0) return { rows: 0, lastId: null };
+  const statement = auditPageStatement(run, page);
+  return db.transaction(async (trx) => {
+    // a page's values are held in memory rather than spilled to temporary files
+    await trx.raw(`SET LOCAL work_mem = '64MB'`);
+    const { rows } = await trx.raw(statement.text, statement.values as Knex.RawBinding[]);
+    return { rows: rows[0].rows, lastId: rows[0].last_id };
+  });
+}
+
+export interface PageInput {
+  pageNumber: number;
+  afterId: string;
+  pageSize: number;
+}
+
+/** The statement of one page (apart, so it can be explained). The fields are read out of the
+ * record once per row (page), every check is evaluated once per row (evaluated), and one
+ * aggregate pass gives every check's counts and failing ids (totals), turned into one row per
+ * check only then: nothing is sorted, nothing multiplied by the number of checks. */
+export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragment {
   const checks = run.checks.map((check) => checkSql(check, run.context));
-  if (checks.length === 0) return { rows: 0, lastId: null };
-  const columns = joinSql(
+  const fields = rawSql(CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', '));
+  const verdicts = joinSql(
     checks.map((check, index) => sql`${check.applies} AS a${rawIndex(index)}, ${check.reason} AS r${rawIndex(index)}`),
     ',\n',
   );
-  const verdicts = joinSql(
-    checks.map((check, index) => sql`(${check.checkId}::text, e.a${rawIndex(index)}, e.r${rawIndex(index)})`),
+  const aggregates = joinSql(
+    checks.map((_check, index) => {
+      const [a, r] = [rawSql(`a${index}`), rawSql(`r${index}`)];
+      return sql`count(*) FILTER (WHERE ${a}) AS checked${rawIndex(index)},
+        coalesce(array_agg(id) FILTER (WHERE ${a} AND ${r} IS NOT NULL), '{}') AS ids${rawIndex(index)},
+        coalesce(array_agg(${r}) FILTER (WHERE ${a} AND ${r} IS NOT NULL), '{}') AS reasons${rawIndex(index)}`;
+    }),
+    ',\n',
+  );
+  const perCheck = joinSql(
+    checks.map((check, index) => sql`(${check.checkId}::text, t.checked${rawIndex(index)}, t.ids${rawIndex(index)}, t.reasons${rawIndex(index)})`),
     ', ',
   );
-  const statement = sql`
+  return sql`
     WITH page AS MATERIALIZED (
-      SELECT s.id, s.customer_id, s.status, s.updated_at, s.record FROM source_records s
+      SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s
       WHERE s.site_id = ${run.siteId} AND ${rawSql(AUDITED_ROWS)} AND s.id > ${page.afterId}::uuid
       ORDER BY s.id LIMIT ${page.pageSize}::int
     ),
@@ -43,22 +72,19 @@ export async function auditPage(db: Queryable, run: AuditRunPlan, page: { pageNu
       WHERE site_id = ${run.siteId} AND type = 'duplicate_review' AND status = 'open' AND source_record_id IS NOT NULL
     ),
     evaluated AS MATERIALIZED (
-      SELECT sr.id, sr.customer_id, ${columns}
+      SELECT sr.id, ${verdicts}
       FROM (SELECT page.*, o.source_record_id IS NOT NULL AS open_duplicate_review
             FROM page LEFT JOIN open_reviews o ON o.source_record_id = page.id) sr
     ),
-    verdicts AS (
-      SELECT c.check_id, e.id, e.customer_id, c.applies, c.reason
-      FROM evaluated e CROSS JOIN LATERAL (VALUES ${verdicts}) AS c(check_id, applies, reason)
+    totals AS (SELECT ${aggregates} FROM evaluated),
+    per_check AS (
+      SELECT c.check_id, c.checked, c.ids, c.reasons
+      FROM totals t CROSS JOIN LATERAL (VALUES ${perCheck}) AS c(check_id, checked, ids, reasons)
     ),
     scored AS (
       INSERT INTO audit_check_pages (run_id, check_id, page_number, rows_checked, rows_failed, failed_ids, failed_reasons)
-      SELECT ${run.id}::uuid, check_id, ${page.pageNumber}::int,
-        count(*) FILTER (WHERE applies),
-        count(*) FILTER (WHERE applies AND reason IS NOT NULL),
-        coalesce(array_agg(id ORDER BY id) FILTER (WHERE applies AND reason IS NOT NULL), '{}'),
-        coalesce(array_agg(reason ORDER BY id) FILTER (WHERE applies AND reason IS NOT NULL), '{}')
-      FROM verdicts GROUP BY check_id
+      SELECT ${run.id}::uuid, check_id, ${page.pageNumber}::int, checked, cardinality(ids), ids, reasons FROM per_check
+      WHERE (SELECT count(*) FROM page) > 0
       ON CONFLICT (run_id, check_id, page_number) DO UPDATE SET rows_checked = excluded.rows_checked,
         rows_failed = excluded.rows_failed, failed_ids = excluded.failed_ids, failed_reasons = excluded.failed_reasons
       RETURNING 1
@@ -68,11 +94,12 @@ export async function auditPage(db: Queryable, run: AuditRunPlan, page: { pageNu
     ),
     kept AS (
       INSERT INTO audit_failing_rows (run_id, check_id, source_record_id, customer_id, reason)
-      SELECT ${run.id}::uuid, f.check_id, f.id, f.customer_id, f.reason
-      FROM (SELECT v.check_id, v.id, v.customer_id, v.reason, row_number() OVER (PARTITION BY v.check_id ORDER BY v.id) AS n
-            FROM verdicts v WHERE v.applies AND v.reason IS NOT NULL) f
-      LEFT JOIN already_kept k ON k.check_id = f.check_id
-      WHERE f.n <= ${run.failingRowsKept}::int - coalesce(k.kept, 0)
+      SELECT ${run.id}::uuid, c.check_id, f.id, p.customer_id, f.reason
+      FROM per_check c
+      LEFT JOIN already_kept k ON k.check_id = c.check_id
+      CROSS JOIN LATERAL unnest(c.ids[1:greatest(0, ${run.failingRowsKept}::int - coalesce(k.kept, 0))],
+                                c.reasons[1:greatest(0, ${run.failingRowsKept}::int - coalesce(k.kept, 0))]) AS f(id, reason)
+      JOIN page p ON p.id = f.id
       ON CONFLICT DO NOTHING
       RETURNING 1
     ),
@@ -83,8 +110,6 @@ export async function auditPage(db: Queryable, run: AuditRunPlan, page: { pageNu
       RETURNING rows, last_id
     )
     SELECT rows, last_id, (SELECT count(*) FROM scored) AS scored, (SELECT count(*) FROM kept) AS kept FROM paged`;
-  const { rows } = await db.raw(statement.text, statement.values as Knex.RawBinding[]);
-  return { rows: rows[0].rows, lastId: rows[0].last_id };
 }
 
 /** Rows checked and failed per check over every page of a run. */

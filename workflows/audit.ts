@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createAuditActivities } from '../activities/audits';
 import type { createAuditReportActivities } from '../activities/audit-reports';
+import { AUDIT_PAGES_PER_RUN, AUDIT_PAGE_SIZE, FIRST_PAGE_AFTER } from '../core/audits/paging';
 import type { AuditInput } from '../core/audits/types';
 
 type AuditActivities = ReturnType<typeof createAuditActivities>;
@@ -24,12 +25,6 @@ const { sendAuditReport } = proxyActivities<AuditReportActivities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2, maximumAttempts: 20 },
 });
 
-/** Rows per page: big pages keep the per-statement cost small against the work in PostgreSQL. */
-export const AUDIT_PAGE_SIZE = 20_000;
-/** Pages per workflow run before continuing as new, so the history stays short for any site. */
-export const AUDIT_PAGES_PER_RUN = 100;
-const FIRST_PAGE_AFTER = '00000000-0000-0000-0000-000000000000';
-
 export interface AuditRunInput extends AuditInput {
   /** rows per page (tests use small pages) */
   pageSize?: number;
@@ -37,8 +32,9 @@ export interface AuditRunInput extends AuditInput {
   resume?: { runId: string; pageNumber: number; afterId: string };
 }
 
-/** A quality audit of one site, started as audit:<site>:<time> (core/workflow-ids) by a schedule
- * or POST /api/sites/:site/audit-runs. Returns the run id; the run itself (GET /api/audit-runs/:id)
+/** A quality audit of one site, started as audit:<site>:<time> (core/workflow-ids) by
+ * POST /api/sites/:site/audit-runs, or as audit:<site>-<time> by a schedule (Temporal appends the
+ * time). Returns the run id; the run itself (GET /api/audit-runs/:id)
  * holds the scorecard, the trend and the failing rows. */
 export async function auditRun(input: AuditRunInput): Promise<string> {
   const pageSize = input.pageSize ?? AUDIT_PAGE_SIZE;

@@ -1,7 +1,7 @@
 import { createAuditActivities } from '../../activities/audits';
 import type { CustomerRecord } from '../../core/customer';
 import type { SiteRulesSource } from '../../core/rules/types';
-import { FIRST_PAGE_AFTER } from '../../store/audit-pages';
+import { FIRST_PAGE_AFTER } from '../../core/audits/paging';
 import { failingRowsPage, getAuditRun } from '../../store/audit-runs';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -203,12 +203,24 @@ describe('quality audits', () => {
     expect(resolved).toMatchObject({ customerId: customers['bad-email'], decision: 'fixed', decidedBy: 'audit', decidedVia: 'audit' });
   });
 
+  it('pages through the site in the workflow as it does with one page', async () => {
+    const workflowId = `audit:${PARIS}:small-pages`;
+    const runId = await platform.client.workflow.execute('auditRun', { taskQueue: platform.taskQueue, workflowId, args: [{ siteId: PARIS, pageSize: 3 }] });
+    const run = (await runOf(runId)).body;
+    expect(run).toMatchObject({ workflowId, status: 'completed', progress: { rowsScanned: 14, rowsTotal: 14 } });
+    expect(Object.fromEntries(run.scorecard.map((score: any) => [score.checkId, [score.rowsChecked, score.rowsFailed]]))).toEqual({
+      ...EXPECTED,
+      'validity-email': [13, 0],
+    });
+    expect(Number((await platform.database.db('audit_pages').where({ run_id: runId }).count('* as n'))[0].n)).toBe(5);
+  });
+
   it('lists a site\'s runs with their scorecards, newest first', async () => {
     const { status, body } = await call(platform.baseUrl, 'GET', `/api/sites/${PARIS}/audit-runs?limit=2`, { token: officer });
     expect(status).toBe(200);
-    expect(body.total).toBe(3);
+    expect(body.total).toBe(4);
     expect(body.runs).toHaveLength(2);
-    expect(body.runs[1].previousRunId).toBe(firstRun.id);
+    expect(body.runs[0].workflowId).toBe(`audit:${PARIS}:small-pages`);
     expect(body.runs[0].scorecard).toHaveLength(11);
   });
 
@@ -243,6 +255,11 @@ describe('quality audits', () => {
       const input = { runId, pageNumber, afterId, pageSize: 4 };
       await activities.auditPage(input);
       const page = await activities.auditPage(input); // a retry of the same page
+      if (pageNumber === 0) {
+        // progress shows while the run pages
+        const running = await runOf(runId);
+        expect(running.body).toMatchObject({ status: 'running', progress: { checksDone: 0, checksTotal: 11, rowsScanned: 4, rowsTotal: 14 } });
+      }
       if (page.done || page.lastId === null) break;
       afterId = page.lastId;
     }
