@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createAuditReportActivities } from '../../activities/audit-reports';
 import type { CustomerRecord } from '../../core/customer';
 import { createMailer } from '../../runtime/mailer';
 import { listOutboxMessages, type OutboxMessage } from '../../store/outbox';
 import { waitForMail } from '../support/outbox';
-import { call, startTestPlatform, type TestPlatform } from '../support/platform';
+import { call, RULES_DIR, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
 const LYON = 'fr-lyon-store';
@@ -49,9 +52,12 @@ describe('an audit scheduled, triggered, mailed and read', () => {
   let steward: string;
   let scheduleId: string;
   let firstMail: OutboxMessage;
+  // a copy of the rules, so a test can change who the compliance officers are
+  const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-report-rules-'));
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    fs.cpSync(RULES_DIR, rulesDir, { recursive: true });
+    platform = await startTestPlatform({ rulesDir });
     officer = await platform.tokenFor(['compliance'], [PARIS], 'officer@paris.example');
     lyonOfficer = await platform.tokenFor(['compliance'], [LYON]);
     steward = await platform.tokenFor(['steward'], [PARIS]);
@@ -76,6 +82,7 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     // the dev server outlives this file: leave no schedule behind
     if (scheduleId) await platform.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
     await platform?.stop();
+    fs.rmSync(rulesDir, { recursive: true, force: true });
   });
 
   const trigger = () => call(platform.baseUrl, 'POST', `/api/audit-schedules/${encodeURIComponent(scheduleId)}/trigger`, { token: officer });
@@ -180,5 +187,19 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     expect(expired.status).toBe(410);
     expect(expired.html).toContain('Link expired');
     expect((await page(platform.baseUrl + new URL(link).pathname, officer)).status).toBe(200);
+  });
+
+  it('stops opening the report for a link holder who is no longer a compliance officer of the site', async () => {
+    await platform.database.db('audit_report_links').update({ expires_at: platform.database.db.raw("now() + interval '1 day'") });
+    const link = reportLinkIn(firstMail);
+    expect((await page(link)).status).toBe(200);
+    const globalFile = path.join(rulesDir, 'global.json');
+    const global = JSON.parse(fs.readFileSync(globalFile, 'utf8'));
+    global.stewardship.complianceOfficers = ['new-dpo@group.example'];
+    fs.writeFileSync(globalFile, JSON.stringify(global, null, 2));
+    expect(platform.rules.reload()).toEqual({ ok: true, errors: [] });
+    const refused = await page(link);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('no longer a compliance officer of site fr-paris-hq');
   });
 });
