@@ -372,7 +372,7 @@ const schemas: Record<string, Schema> = {
       createdBy: { type: 'string', description: 'user id' },
       createdAt: dateTime,
       nextRunTimes: arrayOf(dateTime),
-      recentRuns: arrayOf(record({ workflowId: { type: 'string', examples: ['audit:fr-paris-hq-2026-11-30T05:00:00Z'] }, scheduledAt: dateTime, startedAt: dateTime })),
+      recentRuns: arrayOf(record({ workflowId: { type: 'string', examples: ['audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z'] }, scheduledAt: dateTime, startedAt: dateTime })),
     },
     'A Temporal Schedule that starts the audit of one site.',
   ),
@@ -801,7 +801,7 @@ export const openApiDocument: OpenApiDocument = {
       post: {
         operationId: 'createAuditSchedule',
         summary: 'Schedule the audit of a site (compliance and admins of the site)',
-        description: 'A Temporal Schedule that starts the workflow auditRun as audit:<site>-<scheduled time>; a run still going when the next is due makes the next one skip.',
+        description: 'A Temporal Schedule that starts the workflow auditRun as audit:<site>:<schedule suffix>-<scheduled time>; a run still going when the next is due makes the next one skip.',
         tags: ['audits'],
         requestBody: { required: true, content: { 'application/json': { schema: ref('AuditScheduleRequest') } } },
         responses: {

@@ -45,8 +45,9 @@ export interface AuditScheduleView {
 
 /** The workflow the schedule starts, on the worker's task queue. */
 export const AUDIT_WORKFLOW_TYPE = 'auditRun';
-/** Temporal appends the scheduled time: runs are audit:<site>-<RFC 3339 time>. */
-export const auditWorkflowIdPrefix = (siteId: string) => `audit:${siteId}`;
+/** The base id of a schedule's runs, audit:<site>:<the schedule's own suffix>, to which Temporal
+ * appends -<scheduled time>: runs of two schedules of a site due at the same time keep apart. */
+export const auditWorkflowIdBase = (scheduleId: string, siteId: string) => `audit:${siteId}:${scheduleId.slice(scheduleId.lastIndexOf(':') + 1)}`;
 const NEXT_RUNS_SHOWN = 3;
 /** After an outage of Temporal, a missed audit still runs if the outage was shorter than this. */
 const CATCHUP_WINDOW = '1 day';
@@ -73,7 +74,7 @@ export async function createAuditSchedule(
         workflowType: AUDIT_WORKFLOW_TYPE,
         args: [input],
         taskQueue: deps.taskQueue,
-        workflowId: auditWorkflowIdPrefix(request.siteId),
+        workflowId: auditWorkflowIdBase(id, request.siteId),
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW },
       state: { note: request.note },

@@ -33,8 +33,8 @@ export interface AuditRunInput extends AuditInput {
 }
 
 /** A quality audit of one site, started as audit:<site>:<time> (core/workflow-ids) by
- * POST /api/sites/:site/audit-runs, or as audit:<site>-<time> by a schedule (Temporal appends the
- * time). Returns the run id; the run itself (GET /api/audit-runs/:id)
+ * POST /api/sites/:site/audit-runs, or as audit:<site>:<schedule suffix>-<time> by a schedule
+ * (Temporal appends the time). Returns the run id; the run itself (GET /api/audit-runs/:id)
  * holds the scorecard, the trend and the failing rows. */
 export async function auditRun(input: AuditRunInput): Promise<string> {
   const pageSize = input.pageSize ?? AUDIT_PAGE_SIZE;

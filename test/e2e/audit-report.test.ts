@@ -103,7 +103,7 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     expect(firstMail.html).not.toContain('(at)example.fr');
 
     const schedule = await call(platform.baseUrl, 'GET', `/api/audit-schedules/${encodeURIComponent(scheduleId)}`, { token: officer });
-    expect(schedule.body.recentRuns[0].workflowId).toMatch(/^audit:fr-paris-hq-\d{4}-\d{2}-\d{2}T/);
+    expect(schedule.body.recentRuns[0].workflowId).toMatch(/^audit:fr-paris-hq:[0-9a-f]{8}-\d{4}-\d{2}-\d{2}T/);
   });
 
   it('opens the report page from the mailed link: a table per check, failing rows paged, the trend chart as inline SVG', async () => {
@@ -168,7 +168,7 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     // the second trigger is refused unless the run it met had already finished (a small site audits fast)
     if (refused.status !== 202) {
       expect(refused.status).toBe(409);
-      expect(refused.body.error.details.workflowId).toMatch(/^audit:fr-paris-hq-/);
+      expect(refused.body.error.details.workflowId).toMatch(/^audit:fr-paris-hq:[0-9a-f]{8}-/);
     }
     const mails = await waitForMail(platform.database.db, OFFICER_EMAIL, REPORT_SUBJECT, 2, 40_000);
     const latest = mails.find((mail) => mail.id !== firstMail.id)!;

@@ -55,7 +55,7 @@ describe('audit schedules on the Temporal dev server', () => {
     for (const time of response.body.nextRunTimes) expect(new Date(time).getUTCDay()).toBe(1);
 
     const description = await describeSchedule(response.body.id);
-    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditRun', taskQueue: platform.taskQueue, workflowId: `audit:${PARIS}`, args: [{ siteId: PARIS }] });
+    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditRun', taskQueue: platform.taskQueue, workflowId: `audit:${PARIS}:${response.body.id.split(':').pop()}`, args: [{ siteId: PARIS }] });
     expect(description.policies.overlap).toBe('SKIP');
     expect(description.memo).toEqual({ siteId: PARIS });
   });
@@ -129,20 +129,36 @@ describe('audit schedules on the Temporal dev server', () => {
     expect((await call(platform.baseUrl, 'GET', '/api/audit-schedules/audit-schedule:fr-paris-hq:nothing', { token: parisOfficer })).status).toBe(404);
   });
 
-  it('triggers a run now: auditRun starts as audit:<site>-<time>', async () => {
+  it('triggers a run now: auditRun starts as audit:<site>:<schedule suffix>-<time>', async () => {
     const { body: schedule } = await create(parisOfficer, { siteId: PARIS, cron: '0 6 1 1 *', timeZone: 'Europe/Paris' });
     const triggered = await call(platform.baseUrl, 'POST', `/api/audit-schedules/${encodeURIComponent(schedule.id)}/trigger`, { token: parisOfficer });
     expect(triggered.status).toBe(202);
     const description = await eventually(() => describeSchedule(schedule.id), (found) => found.info.recentActions.length > 0);
     const workflowId = description.info.recentActions[0].action.workflow.workflowId;
     started.push(workflowId);
-    expect(workflowId.startsWith(`audit:${PARIS}-`)).toBe(true);
+    expect(workflowId).toMatch(new RegExp(`^audit:${PARIS}:${schedule.id.split(':').pop()}-\\d{4}-\\d{2}-\\d{2}T`));
     const execution = await platform.client.workflow.getHandle(workflowId).describe();
     expect(execution.type).toBe('auditRun');
     expect(execution.taskQueue).toBe(platform.taskQueue);
 
     const view = await call(platform.baseUrl, 'GET', `/api/audit-schedules/${encodeURIComponent(schedule.id)}`, { token: parisOfficer });
     expect(view.body.recentRuns[0].workflowId).toBe(workflowId);
+  });
+
+  it('refuses to trigger while a run of the schedule is still going (409 naming it), which Temporal would skip', async () => {
+    // without a worker the run stays open
+    await platform.stopWorker();
+    const { body: schedule } = await create(parisOfficer, { siteId: PARIS, interval: 'P7D', timeZone: 'UTC' });
+    const path = `/api/audit-schedules/${encodeURIComponent(schedule.id)}/trigger`;
+    expect((await call(platform.baseUrl, 'POST', path, { token: parisOfficer })).status).toBe(202);
+    const description = await eventually(() => describeSchedule(schedule.id), (found) => found.info.recentActions.length > 0);
+    const running = description.info.recentActions[0].action.workflow.workflowId;
+    started.push(running);
+
+    const refused = await call(platform.baseUrl, 'POST', path, { token: parisOfficer });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'conflict', details: { workflowId: running } });
+    expect(refused.body.error.message).toContain('still going');
   });
 
   it('deletes a schedule (204): gone from Temporal and from the API', async () => {

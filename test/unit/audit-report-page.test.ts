@@ -5,7 +5,7 @@ import type { AuditRunSummary } from '../../core/audits/types';
 const summary: AuditRunSummary = {
   id: 'run-7',
   siteId: 'fr-paris-hq',
-  workflowId: 'audit:fr-paris-hq-2026-11-30T05:00:00Z',
+  workflowId: 'audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z',
   status: 'completed',
   progress: { checksDone: 2, checksTotal: 2, rowsScanned: 2_000_000, rowsTotal: 1_000_000 },
   startedAt: new Date('2026-11-30T05:00:00Z'),

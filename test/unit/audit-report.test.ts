@@ -8,7 +8,7 @@ import { demoSiteRuleFile, globalRuleFile } from '../support/rule-files';
 const summary: AuditRunSummary = {
   id: 'run-7',
   siteId: 'fr-paris-hq',
-  workflowId: 'audit:fr-paris-hq-2026-11-30T05:00:00Z',
+  workflowId: 'audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z',
   status: 'completed',
   progress: { checksDone: 3, checksTotal: 3, rowsScanned: 3_000_000, rowsTotal: 1_000_000 },
   startedAt: new Date('2026-11-30T05:00:00Z'),
