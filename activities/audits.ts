@@ -4,7 +4,7 @@ import type { SiteRulesSource } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { syncFixTasks, type FixTaskChanges } from '../store/audit-fix-tasks';
 import { auditPage, checkTotals, newlyFailingCounts } from '../store/audit-pages';
-import { ensureAuditRun, finishAuditRun, findAuditRunPlan, getAuditRun, planAuditRun, recountRowsScanned, saveScorecard, type AuditRunPlan } from '../store/audit-runs';
+import { ensureAuditRun, findAuditRunPlan, markAuditRunFinished, getAuditRun, planAuditRun, recountRowsScanned, saveScorecard, type AuditRunPlan } from '../store/audit-runs';
 
 export interface AuditDeps {
   db: Db;
@@ -49,9 +49,13 @@ export function createAuditActivities(deps: AuditDeps) {
   return {
     /** Creates (or finds) the run and fixes its checks under the site's rules in force. */
     async beginAuditRun({ siteId, workflowId }: BeginAuditInput): Promise<{ runId: string; checks: number; rowsTotal: number }> {
-      const versioned = deps.rules.forSite(siteId);
-      if (!versioned) throw ApplicationFailure.nonRetryable(`no rules for site ${siteId}`, 'UnknownSite');
       const runId = await ensureAuditRun(db, { siteId, workflowId, startedBy: null });
+      const versioned = deps.rules.forSite(siteId);
+      if (!versioned) {
+        // a schedule outliving its site's rule file: the run is recorded as failed, not left running
+        await markAuditRunFinished(db, runId, 'failed');
+        throw ApplicationFailure.nonRetryable(`no rules for site ${siteId}`, 'UnknownSite');
+      }
       const run = await planAuditRun(db, runId, versioned);
       const summary = await getAuditRun(db, runId);
       return { runId, checks: run.checks.length, rowsTotal: summary!.progress.rowsTotal };
@@ -95,7 +99,7 @@ export function createAuditActivities(deps: AuditDeps) {
     },
 
     async finishAuditRun({ runId, status }: { runId: string; status: 'completed' | 'failed' }): Promise<void> {
-      await finishAuditRun(db, runId, status);
+      await markAuditRunFinished(db, runId, status);
     },
   };
 }

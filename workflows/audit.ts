@@ -17,7 +17,6 @@ const { beginAuditRun, scoreAuditRun, syncAuditFixTasks, finishAuditRun } = prox
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 10 },
 });
 
-
 export interface AuditRunInput extends AuditInput {
   /** rows per page (tests use small pages) */
   pageSize?: number;
