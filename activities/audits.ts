@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FIRST_PAGE_AFTER } from '../core/audits/paging';
 import { checksNeedingFixTasks, scoreCheck, trendOf } from '../core/audits/scorecard';
 import type { SiteRulesSource } from '../core/rules/types';
 import type { Db } from '../runtime/db';
@@ -102,4 +103,28 @@ export function createAuditActivities(deps: AuditDeps) {
       await markAuditRunFinished(db, runId, status);
     },
   };
+}
+
+/** A whole audit in this process, in the workflow's order (begin, every page, score, fix tasks,
+ * finish): for callers without a worker, the benchmark and tests of the activities. */
+export async function auditInProcess(
+  activities: ReturnType<typeof createAuditActivities>,
+  input: BeginAuditInput & { pageSize: number },
+  onPage: (rowsAudited: number) => void = () => undefined,
+): Promise<{ runId: string; pages: number; fixTasks: FixTaskChanges }> {
+  const { runId } = await activities.beginAuditRun(input);
+  let afterId = FIRST_PAGE_AFTER;
+  let [pages, rowsAudited] = [0, 0];
+  for (;;) {
+    const page = await activities.auditPage({ runId, pageNumber: pages, afterId, pageSize: input.pageSize });
+    pages += 1;
+    rowsAudited += page.rows;
+    onPage(rowsAudited);
+    if (page.done || page.lastId === null) break;
+    afterId = page.lastId;
+  }
+  await activities.scoreAuditRun({ runId });
+  const fixTasks = await activities.syncAuditFixTasks({ runId });
+  await activities.finishAuditRun({ runId, status: 'completed' });
+  return { runId, pages, fixTasks };
 }
