@@ -1,10 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FIRST_PAGE_AFTER } from '../core/audits/paging';
 import { checksNeedingFixTasks, scoreCheck, trendOf } from '../core/audits/scorecard';
 import type { SiteRulesSource } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { syncFixTasks, type FixTaskChanges } from '../store/audit-fix-tasks';
 import { auditPage, checkTotals, newlyFailingCounts } from '../store/audit-pages';
-import { ensureAuditRun, finishAuditRun, findAuditRunPlan, getAuditRun, planAuditRun, recountRowsScanned, saveScorecard, type AuditRunPlan } from '../store/audit-runs';
+import { ensureAuditRun, findAuditRunPlan, markAuditRunFinished, getAuditRun, planAuditRun, recountRowsScanned, saveScorecard, type AuditRunPlan } from '../store/audit-runs';
 
 export interface AuditDeps {
   db: Db;
@@ -49,9 +50,13 @@ export function createAuditActivities(deps: AuditDeps) {
   return {
     /** Creates (or finds) the run and fixes its checks under the site's rules in force. */
     async beginAuditRun({ siteId, workflowId }: BeginAuditInput): Promise<{ runId: string; checks: number; rowsTotal: number }> {
-      const versioned = deps.rules.forSite(siteId);
-      if (!versioned) throw ApplicationFailure.nonRetryable(`no rules for site ${siteId}`, 'UnknownSite');
       const runId = await ensureAuditRun(db, { siteId, workflowId, startedBy: null });
+      const versioned = deps.rules.forSite(siteId);
+      if (!versioned) {
+        // a schedule outliving its site's rule file: the run is recorded as failed, not left running
+        await markAuditRunFinished(db, runId, 'failed');
+        throw ApplicationFailure.nonRetryable(`no rules for site ${siteId}`, 'UnknownSite');
+      }
       const run = await planAuditRun(db, runId, versioned);
       const summary = await getAuditRun(db, runId);
       return { runId, checks: run.checks.length, rowsTotal: summary!.progress.rowsTotal };
@@ -95,7 +100,31 @@ export function createAuditActivities(deps: AuditDeps) {
     },
 
     async finishAuditRun({ runId, status }: { runId: string; status: 'completed' | 'failed' }): Promise<void> {
-      await finishAuditRun(db, runId, status);
+      await markAuditRunFinished(db, runId, status);
     },
   };
+}
+
+/** A whole audit in this process, in the workflow's order (begin, every page, score, fix tasks,
+ * finish): for callers without a worker, the benchmark and tests of the activities. */
+export async function auditInProcess(
+  activities: ReturnType<typeof createAuditActivities>,
+  input: BeginAuditInput & { pageSize: number },
+  onPage: (rowsAudited: number) => void = () => undefined,
+): Promise<{ runId: string; pages: number; fixTasks: FixTaskChanges }> {
+  const { runId } = await activities.beginAuditRun(input);
+  let afterId = FIRST_PAGE_AFTER;
+  let [pages, rowsAudited] = [0, 0];
+  for (;;) {
+    const page = await activities.auditPage({ runId, pageNumber: pages, afterId, pageSize: input.pageSize });
+    pages += 1;
+    rowsAudited += page.rows;
+    onPage(rowsAudited);
+    if (page.done || page.lastId === null) break;
+    afterId = page.lastId;
+  }
+  await activities.scoreAuditRun({ runId });
+  const fixTasks = await activities.syncAuditFixTasks({ runId });
+  await activities.finishAuditRun({ runId, status: 'completed' });
+  return { runId, pages, fixTasks };
 }

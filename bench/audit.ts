@@ -6,8 +6,8 @@
  *   npm run bench:audit [-- --rows 1000000]
  */
 import path from 'node:path';
-import { createAuditActivities } from '../activities/audits';
-import { AUDIT_PAGE_SIZE, FIRST_PAGE_AFTER } from '../core/audits/paging';
+import { auditInProcess, createAuditActivities } from '../activities/audits';
+import { AUDIT_PAGE_SIZE } from '../core/audits/paging';
 import type { Db } from '../runtime/db';
 import { RulesRegistry } from '../runtime/rules-registry';
 import { getAuditRun } from '../store/audit-runs';
@@ -95,25 +95,13 @@ function known(rows: number, checkId: string): { checked: number; failed: number
 }
 
 /** The whole audit as the workflow runs it: begin, every page, score, fix tasks, finish. */
-async function auditSite(db: Db, rules: RulesRegistry): Promise<{ runId: string; pages: number; tasks: { created: number } }> {
+async function auditSite(db: Db, rules: RulesRegistry): Promise<{ runId: string; pages: number; fixTasks: { created: number } }> {
   const activities = createAuditActivities({ db, rules, heartbeat: () => undefined });
-  const { runId } = await activities.beginAuditRun({ siteId: SITE, workflowId: `audit:${SITE}:bench` });
-  let afterId = FIRST_PAGE_AFTER;
-  let pageNumber = 0;
-  let scanned = 0;
-  for (;;) {
-    const page = await activities.auditPage({ runId, pageNumber, afterId, pageSize: AUDIT_PAGE_SIZE });
-    pageNumber += 1;
-    scanned += page.rows;
-    process.stderr.write(`\r  page ${pageNumber}: ${scanned} rows audited`);
-    if (page.done || page.lastId === null) break;
-    afterId = page.lastId;
-  }
+  const audit = await auditInProcess(activities, { siteId: SITE, workflowId: `audit:${SITE}:bench`, pageSize: AUDIT_PAGE_SIZE }, (rows) =>
+    process.stderr.write(`\r  ${rows} rows audited`),
+  );
   process.stderr.write('\n');
-  await activities.scoreAuditRun({ runId });
-  const tasks = await activities.syncAuditFixTasks({ runId });
-  await activities.finishAuditRun({ runId, status: 'completed' });
-  return { runId, pages: pageNumber, tasks };
+  return audit;
 }
 
 async function seconds<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -150,7 +138,7 @@ async function main(): Promise<void> {
       );
     }
     console.log('');
-    console.log(`audit ${auditSeconds.toFixed(1)} s over ${audit.pages} pages (${((auditSeconds * 1e6) / rows).toFixed(1)} µs per row); data-fix tasks opened ${audit.tasks.created}`);
+    console.log(`audit ${auditSeconds.toFixed(1)} s over ${audit.pages} pages (${((auditSeconds * 1e6) / rows).toFixed(1)} µs per row); data-fix tasks opened ${audit.fixTasks.created}`);
     console.log(`SELECT count(*) over the same table ${scanSeconds.toFixed(3)} s; ratio ${(auditSeconds / scanSeconds).toFixed(1)}`);
     console.log(
       JSON.stringify({

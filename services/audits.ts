@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
-import { ensureAuditRun, finishAuditRun } from '../store/audit-runs';
+import { ensureAuditRun, markAuditRunFinished } from '../store/audit-runs';
 
 export interface StartedAuditRun {
   runId: string;
@@ -20,7 +20,7 @@ export async function startAuditRun(
   try {
     await deps.client.workflow.start('auditRun', { taskQueue: deps.taskQueue, workflowId, args: [{ siteId }] });
   } catch (error) {
-    await finishAuditRun(deps.db, runId, 'failed');
+    await markAuditRunFinished(deps.db, runId, 'failed');
     throw error;
   }
   return { runId, workflowId };

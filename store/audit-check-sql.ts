@@ -63,6 +63,8 @@ const BUILDERS: Record<AuditCheck['type'], Builder> = {
     reason: sql`CASE WHEN sr.updated_at < ${context.asOf}::timestamptz - ${check.maxAge}::interval THEN ${`not updated for ${check.maxAge}`}::text END`,
   }),
 
+  // the site's patterns run as PostgreSQL regular expressions: the simple anchored patterns rule
+  // files hold read alike in both dialects
   conformity: (_check, context) => ({
     applies: rawSql('true'),
     reason: joinedReasons([

@@ -116,7 +116,7 @@ export async function saveScorecard(db: Queryable, runId: string, scores: readon
   await db('audit_runs').where({ id: runId }).update({ checks_done: scores.length });
 }
 
-export async function finishAuditRun(db: Queryable, runId: string, status: Extract<AuditRunStatus, 'completed' | 'failed'>): Promise<void> {
+export async function markAuditRunFinished(db: Queryable, runId: string, status: Extract<AuditRunStatus, 'completed' | 'failed'>): Promise<void> {
   await db('audit_runs').where({ id: runId, status: 'running' }).update({ status, finished_at: db.fn.now() });
 }
 
