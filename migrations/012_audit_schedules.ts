@@ -20,11 +20,11 @@ export async function up(knex: Knex): Promise<void> {
 
   // The keys of the report links mailed to compliance officers: read-only, so unlike review
   // tokens they work more than once (mail scanners open links too), until they expire. Only a
-  // hash is stored; run_id is the audit run's id as the engine gives it.
+  // hash is stored. A link goes with its run (migration 011).
   await knex.schema.createTable('audit_report_links', (t) => {
     t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
     t.text('key_hash').notNullable().unique();
-    t.text('run_id').notNullable();
+    t.uuid('run_id').notNullable().references('audit_runs.id').onDelete('CASCADE');
     t.text('site_id').notNullable();
     t.text('person_email').notNullable();
     // the idempotency key of the mail that carries it: a retried mail step mails the same link
