@@ -8,9 +8,13 @@ import { customerRoutes } from './routes/customers';
 import { importRoutes } from './routes/imports';
 import { taskRoutes } from './routes/tasks';
 import { ruleRoutes } from './routes/rules';
+import { auditScheduleRoutes } from './routes/audit-schedules';
+import { auditRoutes } from './routes/audits';
 import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
+import { auditReportPageRoutes } from './pages/audit-report-pages';
+import { auditReportSource } from '../services/audit-reports';
 import { decideFromEmailLink } from '../services/reviews';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
@@ -45,6 +49,8 @@ export function createApp(context: ApiContext): express.Express {
   api.use(taskRoutes(context));
   api.use(importRoutes(context));
   api.use(ruleRoutes(context));
+  api.use(auditScheduleRoutes(context));
+  api.use(auditRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
@@ -54,6 +60,8 @@ export function createApp(context: ApiContext): express.Express {
       decide: (request) => decideFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, request),
     }),
   );
+
+  app.use(auditReportPageRoutes({ db: context.db, rules: context.rules, source: auditReportSource(context.db) }));
 
   app.use(unknownRoute);
   app.use(errorHandler(context.log));

@@ -1,3 +1,4 @@
+import { AUDIT_CHECK_TYPES, SEVERITIES } from '../core/audits/types';
 import { CUSTOMER_FIELDS } from '../core/customer';
 import { IMPORT_ROW_OUTCOMES, type ImportStatus } from '../core/imports/import';
 import type { MatchBand } from '../core/matching/score';
@@ -130,7 +131,7 @@ const everyValueOf =
     values;
 
 const TASK_TYPES = everyValueOf<TaskType>()(['duplicate_review', 'data_fix', 'erasure_approval']);
-const TASK_STATUSES = everyValueOf<TaskStatus>()(['open', 'decided', 'expired', 'cancelled']);
+const TASK_STATUSES = everyValueOf<TaskStatus>()(['open', 'decided', 'expired', 'cancelled', 'resolved']);
 const SOURCE_RECORD_STATUSES = everyValueOf<SourceRecordStatus>()(['received', 'linked', 'pending_review', 'rejected']);
 const IMPORT_STATUSES = everyValueOf<ImportStatus>()(['receiving', 'running', 'completed', 'failed']);
 const MATCH_BANDS = everyValueOf<MatchBand>()(['autoLink', 'review', 'distinct']);
@@ -445,6 +446,81 @@ const schemas: Record<string, Schema> = {
     changes: ref('RuleChanges'),
     text: { type: 'string', description: 'unified diff of the two files' },
   }),
+  AuditScheduleTiming: {
+    type: 'object',
+    description: 'When audits run: cron or interval (not both), read in timeZone.',
+    properties: {
+      cron: { type: 'string', description: 'five fields: minute hour day-of-month month day-of-week, or @daily, @weekly, …', examples: ['0 6 * * 1'] },
+      interval: { type: 'string', description: 'ISO 8601 in weeks to minutes (P1D, PT12H) or short (1d, 12h, 2w); at least one hour', examples: ['P1D'] },
+      timeZone: { type: 'string', description: 'IANA time zone', examples: ['Europe/Paris'] },
+    },
+  },
+  AuditScheduleRequest: {
+    allOf: [ref('AuditScheduleTiming'), { type: 'object', properties: { siteId: string, note: { type: 'string', maxLength: 500 } }, required: ['siteId', 'timeZone'] }],
+  },
+  AuditScheduleChange: {
+    allOf: [
+      ref('AuditScheduleTiming'),
+      { type: 'object', properties: { paused: { type: 'boolean', description: 'true pauses, false resumes' }, note: { type: 'string', maxLength: 500 } } },
+    ],
+  },
+  AuditSchedule: record(
+    {
+      id: { type: 'string', examples: ['audit-schedule:fr-paris-hq:9f2c41d0'] },
+      siteId: string,
+      cron: nullable(string),
+      interval: nullable(string),
+      timeZone: string,
+      status: { enum: ['active', 'paused', 'missing'], description: 'missing: the Temporal schedule was deleted outside the API; DELETE clears the record' },
+      note: nullable(string),
+      createdBy: { type: 'string', description: 'user id' },
+      createdAt: dateTime,
+      nextRunTimes: arrayOf(dateTime),
+      recentRuns: arrayOf(record({ workflowId: { type: 'string', examples: ['audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z'] }, scheduledAt: dateTime, startedAt: dateTime })),
+    },
+    'A Temporal Schedule that starts the audit of one site.',
+  ),
+  CheckScore: record(
+    {
+      checkId: string,
+      type: { enum: AUDIT_CHECK_TYPES },
+      severity: { enum: SEVERITIES },
+      description: string,
+      rowsChecked: { type: 'integer' },
+      rowsFailed: { type: 'integer' },
+      failedPercent: { type: 'number', description: '100 * rowsFailed / rowsChecked' },
+      threshold: { type: 'number', description: 'the share of rows that must pass, 0..1' },
+      passed: { type: 'boolean' },
+    },
+    'How one check scored in one run.',
+  ),
+  CheckTrend: record(
+    {
+      checkId: string,
+      previousFailedPercent: nullable({ type: 'number' }),
+      delta: nullable({ type: 'number', description: 'failedPercent minus the previous run\'s: negative is better' }),
+      newlyFailing: { type: 'integer', description: 'rows failing now that did not fail in the previous run (all of them on a first run)' },
+    },
+    'A check against the previous completed run of the site.',
+  ),
+  AuditRun: record(
+    {
+      id: uuid,
+      siteId: string,
+      workflowId: { type: 'string', examples: ['audit:fr-paris-hq:2026-11-30T02:00:00.000Z'] },
+      status: { enum: ['running', 'completed', 'failed'] },
+      progress: record({ checksDone: { type: 'integer' }, checksTotal: { type: 'integer' }, rowsScanned: { type: 'integer' }, rowsTotal: { type: 'integer' } }),
+      startedAt: dateTime,
+      finishedAt: nullable(dateTime),
+      rulesVersion: ref('RulesVersion'),
+      scorecard: arrayOf(ref('CheckScore')),
+      previousRunId: nullable(uuid),
+      trend: arrayOf(ref('CheckTrend')),
+    },
+    'An audit run: progress while it runs, then the scorecard and the trend. Ids and figures only.',
+  ),
+  AuditRunStarted: record({ runId: uuid, workflowId: string, status: { const: 'running' } }),
+  AuditRunList: record({ runs: arrayOf(ref('AuditRun')), total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } }),
 };
 
 const errorResponse = (description: string): ResponseObject => json(ref('Error'), description);
@@ -508,6 +584,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'tasks', description: 'steward and compliance tasks' },
     { name: 'outbox', description: 'emails kept by the embedded SMTP server (one-machine setup only)' },
     { name: 'rules', description: 'published rule files, drafts, diffs, publish and roll back (admins)' },
+    { name: 'audits', description: 'periodic quality audits of a site\'s customer data: runs, scorecards, schedules and reports' },
   ],
   paths: {
     '/healthz': {
@@ -672,6 +749,46 @@ export const openApiDocument: OpenApiDocument = {
         parameters: [pathParameter('id', 'import id', uuid)],
         responses: {
           '200': { description: 'CSV with the columns line, source_id, field, rule, expected', content: { 'text/csv': { schema: string } } },
+          ...guarded,
+          '404': responseRef('NotFound'),
+        },
+      },
+    },
+    '/api/sites/{site}/audit-runs': {
+      post: {
+        operationId: 'startAuditRun',
+        summary: 'Audit a site now (compliance officers and admins of the site)',
+        description: 'Starts the audit workflow audit:<site>:<time>; follow it at GET /api/audit-runs/{id}.',
+        tags: ['audits'],
+        parameters: [parameterRef('Site')],
+        responses: { '202': json(ref('AuditRunStarted'), 'started'), ...guarded, '404': responseRef('UnknownSite') },
+      },
+      get: {
+        operationId: 'listAuditRuns',
+        summary: 'The audit runs of a site, newest first, each with its scorecard and trend',
+        tags: ['audits'],
+        parameters: [parameterRef('Site'), ...page],
+        responses: { '200': json(ref('AuditRunList'), 'a page of runs'), '400': responseRef('BadRequest'), ...guarded, '404': responseRef('UnknownSite') },
+      },
+    },
+    '/api/audit-runs/{id}': {
+      get: {
+        operationId: 'getAuditRun',
+        summary: 'An audit run: progress, scorecard, trend against the previous run',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'audit run id', uuid)],
+        responses: { '200': json(ref('AuditRun'), 'the run'), ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/audit-runs/{id}/failing-rows.csv': {
+      get: {
+        operationId: 'getAuditFailingRows',
+        summary: 'Every row that failed a check in the run, with its reason (ids only, no values)',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'audit run id', uuid), { ...queryParameter('check', 'the check id, e.g. validity-email'), required: true }],
+        responses: {
+          '200': { description: 'CSV with the columns check_id, source_record_id, customer_id, source_system, source_id, reason', content: { 'text/csv': { schema: string } } },
+          '400': errorResponse('check is missing or names no check of the run (the message lists them)'),
           ...guarded,
           '404': responseRef('NotFound'),
         },
@@ -1016,6 +1133,93 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    '/api/audit-schedules': {
+      post: {
+        operationId: 'createAuditSchedule',
+        summary: 'Schedule the audit of a site (compliance and admins of the site)',
+        description: 'A Temporal Schedule that starts the workflow auditRun as audit:<site>:<schedule suffix>-<scheduled time>; a run still going when the next is due makes the next one skip.',
+        tags: ['audits'],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AuditScheduleRequest') } } },
+        responses: {
+          '201': json(ref('AuditSchedule'), 'scheduled'),
+          '400': errorResponse('a bad cron, interval or time zone, or no siteId: details.field names the field'),
+          ...guarded,
+          '404': responseRef('UnknownSite'),
+        },
+      },
+      get: {
+        operationId: 'listAuditSchedules',
+        summary: 'The audit schedules of the caller\'s sites',
+        tags: ['audits'],
+        parameters: [queryParameter('site', 'only this site')],
+        responses: { '200': json(record({ schedules: arrayOf(ref('AuditSchedule')) }), 'the schedules'), ...guarded, '404': responseRef('UnknownSite') },
+      },
+    },
+    '/api/audit-schedules/{id}': {
+      get: {
+        operationId: 'getAuditSchedule',
+        summary: 'An audit schedule, its next and recent runs',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'schedule id')],
+        responses: { '200': json(ref('AuditSchedule'), 'the schedule'), ...guarded, '404': responseRef('NotFound') },
+      },
+      patch: {
+        operationId: 'changeAuditSchedule',
+        summary: 'Pause, resume, or change the timing of an audit schedule',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'schedule id')],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('AuditScheduleChange') } } },
+        responses: {
+          '200': json(ref('AuditSchedule'), 'the schedule as changed'),
+          '400': errorResponse('a bad value: details.field names the field'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+        },
+      },
+      delete: {
+        operationId: 'deleteAuditSchedule',
+        summary: 'Delete an audit schedule (runs already started go on)',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'schedule id')],
+        responses: { '204': { description: 'deleted' }, ...guarded, '404': responseRef('NotFound') },
+      },
+    },
+    '/api/audit-schedules/{id}/trigger': {
+      post: {
+        operationId: 'triggerAuditSchedule',
+        summary: 'Run the audit now (409 while a run of this schedule is still going)',
+        tags: ['audits'],
+        parameters: [pathParameter('id', 'schedule id')],
+        responses: {
+          '202': json(record({ scheduleId: string, triggered: { const: true } }), 'asked Temporal to start a run: GET the schedule for its recentRuns'),
+          ...guarded,
+          '404': responseRef('NotFound'),
+          '409': errorResponse('a run of this schedule is still going (details.workflowId names it): trigger again when it has finished'),
+        },
+      },
+    },
+    '/audits/{runId}': {
+      get: {
+        operationId: 'auditReportPage',
+        summary: 'The report page of an audit run: scorecard, trend chart (inline SVG), failing rows of each check paged',
+        description:
+          'Opened from the link mailed to the site\'s compliance officers (?key=, read-only, works until it expires) or with the API token of a compliance officer or admin of the run\'s site. No script, nothing loaded from elsewhere.',
+        tags: ['audits'],
+        security: [{ reportLinkKey: [] }, { bearerAuth: [] }],
+        parameters: [
+          pathParameter('runId', 'audit run id', uuid),
+          queryParameter('check', 'the check whose failing rows to page'),
+          queryParameter('offset', 'the first failing row of that check to show', { type: 'integer', minimum: 0 }),
+        ],
+        responses: {
+          '200': { description: 'the page', content: { 'text/html': { schema: string } } },
+          '401': { description: 'no key and no token, or an unknown token', content: { 'text/html': { schema: string } } },
+          '403': { description: 'the token lacks the role or the site, or the key\'s holder is no longer a compliance officer of the site', content: { 'text/html': { schema: string } } },
+          '404': { description: 'no such run, or the key is not valid for it', content: { 'text/html': { schema: string } } },
+          '410': { description: 'the key has expired', content: { 'text/html': { schema: string } } },
+        },
+      },
+    },
   },
   components: {
     schemas,
@@ -1024,6 +1228,7 @@ export const openApiDocument: OpenApiDocument = {
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'stw_<43 base64url characters>', description: 'A per-user API token: stw_ followed by 32 random bytes in base64url.' },
       outboxPageToken: { type: 'apiKey', in: 'query', name: 'token', description: 'An admin API token in the URL, for the outbox page only.' },
+      reportLinkKey: { type: 'apiKey', in: 'query', name: 'key', description: 'The key of an audit report link mailed to a compliance officer, for that run\'s report page only.' },
     },
   },
 };

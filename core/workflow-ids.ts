@@ -3,4 +3,6 @@ export const workflowIds = {
   onboarding: (siteId: string, sourceSystem: string, sourceId: string) => `onboarding:${siteId}:${sourceSystem}:${sourceId}`,
   import: (importId: string) => `import:${importId}`,
   review: (taskId: string) => `review:${taskId}`,
+  /** an audit of a site started at a time (schedules add their own time suffix to their id) */
+  audit: (siteId: string, time: Date) => `audit:${siteId}:${time.toISOString()}`,
 };

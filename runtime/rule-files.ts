@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RuleFileError } from '../core/rules/rule-file-error';
+import { RulesError, type RuleFileError } from '../core/rules/rule-file-error';
 import { buildRuleSet, type RuleFileText, type RuleSet } from '../core/rules/rule-set';
+import type { SiteRulesSource } from '../core/rules/types';
 
 /** Reading a rules directory (global.json, sites/*.json): the seed of the published rules on a
  * first start, and what `npm run rules -- validate` checks offline. The running platform reads
@@ -20,6 +21,15 @@ export function readRuleSet(directory: string): RuleSet {
   const ruleSet = buildRuleSet(globalFile.file, siteFiles);
   if (errors.length === 0) return ruleSet;
   return { ok: false, errors: [...errors, ...(ruleSet.ok ? [] : ruleSet.errors)] };
+}
+
+/** The rules of a directory as they stand, without a database: for benchmarks and tests of
+ * activities run in-process. Throws a RulesError listing every problem when they do not validate. */
+export function rulesFromFiles(directory: string): SiteRulesSource {
+  const ruleSet = readRuleSet(directory);
+  if (!ruleSet.ok) throw new RulesError(ruleSet.errors);
+  const { sites } = ruleSet;
+  return { forSite: (siteId) => sites.get(siteId), siteIds: () => [...sites.keys()].sort() };
 }
 
 /** Site files relative to the rules directory, e.g. sites/fr-paris-hq.json, in name order. */

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { SiteRulesSource } from '../core/rules/types';
+import { createAuditActivities } from '../activities/audits';
+import { createAuditReportActivities } from '../activities/audit-reports';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
@@ -27,6 +29,8 @@ export function createActivities(deps: WorkerDeps) {
     ...createOnboardingActivities(onboardingDeps),
     ...createImportActivities(onboardingDeps),
     ...createReviewActivities(deps),
+    ...createAuditActivities(deps),
+    ...createAuditReportActivities(deps),
   };
 }
 

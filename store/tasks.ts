@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 type Queryable = Knex | Knex.Transaction;
 
 export type TaskType = 'duplicate_review' | 'data_fix' | 'erasure_approval';
-export type TaskStatus = 'open' | 'decided' | 'expired' | 'cancelled';
+/** resolved: a data-fix task closed by an audit that no longer finds its problems */
+export type TaskStatus = 'open' | 'decided' | 'expired' | 'cancelled' | 'resolved';
 
 export interface Task {
   id: string;

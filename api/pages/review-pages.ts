@@ -1,9 +1,10 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { REVIEW_DECISIONS, type DecisionResult, type ReviewDecision } from '../../core/review';
 import type { Db } from '../../runtime/db';
 import { consumeActionToken, inspectActionToken, type ActionTokenInspection } from '../../store/action-tokens';
 import { findTask, type Task } from '../../store/tasks';
+import { sendHtml } from './html-response';
 import { renderMessagePage, renderReviewPage, type MessagePageModel } from './review-templates';
 import { DECISION_OUTCOMES, formatTime, reviewPageModel } from './review-view';
 
@@ -147,21 +148,4 @@ function sentFromThisHost(req: Request): boolean {
 
 function sendMessage(res: Response, status: number, page: MessagePageModel): void {
   sendHtml(res, status, (nonce) => renderMessagePage(page, nonce));
-}
-
-function sendHtml(res: Response, status: number, render: (nonce: string) => string): void {
-  const nonce = randomBytes(16).toString('base64');
-  res
-    .status(status)
-    .set({
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-      // Not no-referrer: with it browsers post the form with "Origin: null", which the origin
-      // check must refuse. same-origin still keeps the URL (it holds the token) from other sites.
-      'Referrer-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-      'X-Frame-Options': 'DENY',
-      'X-Content-Type-Options': 'nosniff',
-    })
-    .type('html')
-    .send(render(nonce));
 }

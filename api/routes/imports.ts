@@ -5,6 +5,7 @@ import { startImport } from '../../services/imports';
 import { findImport, importRejections } from '../../store/imports';
 import { canActOnSite, type User } from '../../store/users';
 import { currentUser, requireAccess } from '../auth';
+import { csvValue } from '../csv';
 import { siteRules, type ApiContext } from '../context';
 import { AppError, badRequest, notFound } from '../errors';
 import { optionalString } from '../params';
@@ -76,8 +77,4 @@ async function writeRejectionsCsv(res: Response, rejections: AsyncIterable<Impor
     }
   }
   res.end();
-}
-
-function csvValue(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -11,7 +11,7 @@ import { oneOf, optionalString, pageOf } from '../params';
 
 const READ_ROLES = ['steward', 'compliance', 'admin'] as const;
 const DECIDE_ROLES = ['steward', 'admin'] as const;
-const STATUSES: readonly TaskStatus[] = ['open', 'decided', 'expired', 'cancelled'];
+const STATUSES: readonly TaskStatus[] = ['open', 'decided', 'expired', 'cancelled', 'resolved'];
 const TYPES: readonly TaskType[] = ['duplicate_review', 'data_fix', 'erasure_approval'];
 const MAX_COMMENT_LENGTH = 2000;
 

@@ -56,8 +56,8 @@ export interface AuditRunSummary {
   siteId: string;
   workflowId: string;
   status: AuditRunStatus;
-  /** rows done of rows to do, for progress while running */
-  progress: { checksDone: number; checksTotal: number; rowsScanned: number };
+  /** rows done of rows to do, for progress while running (rowsTotal: the site's rows when the run began) */
+  progress: { checksDone: number; checksTotal: number; rowsScanned: number; rowsTotal: number };
   startedAt: Date;
   finishedAt: Date | null;
   rulesVersion: string;

@@ -28,3 +28,9 @@ export function postcodeProblem(postcode: string, country: string): string | und
   const format = POSTCODE_FORMATS[country];
   return format && !format.pattern.test(postcode) ? format.expected : undefined;
 }
+
+/** The postcode formats as regular expression sources, for checks that run inside PostgreSQL
+ * (its regular expressions read these patterns alike; (?i) is its flag for case-insensitive). */
+export function postcodePatternsByCountry(): Record<string, string> {
+  return Object.fromEntries(Object.entries(POSTCODE_FORMATS).map(([country, { pattern }]) => [country, `${pattern.flags.includes('i') ? '(?i)' : ''}${pattern.source}`]));
+}

@@ -164,6 +164,8 @@ export interface EmailTemplates {
   reviewRequest: MailTemplate;
   reviewReminder: MailTemplate;
   reviewEscalation: MailTemplate;
+  /** to the compliance officers when an audit run finishes (core/audits/report-mail) */
+  auditReport: MailTemplate;
 }
 
 /** rules/global.json: company-wide defaults, and the JSON pointers that sites may not change. */
