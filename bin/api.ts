@@ -10,17 +10,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(requireSetting(config.databaseUrl, 'DATABASE_URL'), log);
   const { rules, watcher } = await loadRules(config, db, log);
   const temporal = await connectTemporalClient(config, requireSetting(config.temporalAddress, 'TEMPORAL_ADDRESS'));
-  const api = await serveApi(config, {
-    db,
-    rules,
-    temporal: temporal.client,
-    taskQueue: config.taskQueue,
-    onboardingWaitMs: config.onboardingWaitMs,
-    publicUrl: config.publicUrl,
-    outboxEnabled: false,
-    rulesPublished: () => rules.refresh(),
-    log,
-  });
+  const api = await serveApi(config, { db, rules, temporal: temporal.client, outboxEnabled: false, log });
   stopOnSignals([() => db.destroy(), async () => watcher.close(), temporal.close, api.stop], log);
   log(`listening on ${config.host}:${config.port} (public URL ${api.url})`);
 }

@@ -66,17 +66,7 @@ async function main(): Promise<void> {
   stops.push(worker.stop);
   const temporal = await connectTemporalClient(config, temporalAddress);
   stops.push(temporal.close);
-  const api = await serveApi(config, {
-    db,
-    rules,
-    temporal: temporal.client,
-    taskQueue: config.taskQueue,
-    onboardingWaitMs: config.onboardingWaitMs,
-    publicUrl: config.publicUrl,
-    outboxEnabled: !config.smtpUrl,
-    rulesPublished: () => rules.refresh(),
-    log: createLog('api'),
-  });
+  const api = await serveApi(config, { db, rules, temporal: temporal.client, outboxEnabled: !config.smtpUrl, log: createLog('api') });
   stops.push(api.stop);
 
   const demoToken = await ensureDemoAdmin(db);

@@ -44,8 +44,6 @@ export async function connectTemporalClient(config: Config, address: string): Pr
   return { client: new Client({ connection, namespace: config.temporalNamespace }), close: () => connection.close() };
 }
 
-/** A worker with everything its activities need: the database, the rules, a mailer, the secret
- * of email links, and a Temporal client for the workflows activities start. */
 /** Once per process, before the first native connection (the SDK fixes its runtime then). */
 function installSdkLogger(level: Config['temporalSdkLogLevel']): void {
   try {
@@ -55,6 +53,8 @@ function installSdkLogger(level: Config['temporalSdkLogLevel']): void {
   }
 }
 
+/** A worker with everything its activities need: the database, the rules, a mailer, the secret
+ * of email links, and a Temporal client for the workflows activities start. */
 export async function runWorker(
   config: Config,
   parts: { temporalAddress: string; smtpUrl: string; db: Db; rules: WorkerDeps['rules'] },
@@ -89,7 +89,23 @@ export async function runWorker(
   };
 }
 
-export async function serveApi(config: Config, context: ApiContext): Promise<{ url: string; stop(): Promise<void> }> {
+/** The API on HOST:PORT. `outboxEnabled`: this process runs the embedded SMTP server, whose
+ * messages GET /api/outbox shows. */
+export async function serveApi(
+  config: Config,
+  parts: { db: Db; rules: PublishedRules; temporal: Client; outboxEnabled: boolean; log: Log },
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const context: ApiContext = {
+    db: parts.db,
+    rules: parts.rules,
+    temporal: parts.temporal,
+    taskQueue: config.taskQueue,
+    onboardingWaitMs: config.onboardingWaitMs,
+    publicUrl: config.publicUrl,
+    outboxEnabled: parts.outboxEnabled,
+    rulesPublished: () => parts.rules.refresh(),
+    log: parts.log,
+  };
   const server = http.createServer(createApp(context));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
