@@ -3,21 +3,11 @@ import type { CustomerRecord } from '../../core/customer';
 import type { SiteRulesSource } from '../../core/rules/types';
 import { FIRST_PAGE_AFTER } from '../../core/audits/paging';
 import { failingRowsPage, getAuditRun } from '../../store/audit-runs';
+import { CLEAN_PARIS_RECORD as CLEAN } from '../support/audit-records';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
 const LYON = 'fr-lyon-store';
-
-const CLEAN: CustomerRecord = {
-  givenName: 'Ann',
-  familyName: 'Lee',
-  country: 'FR',
-  email: 'ann.lee@example.fr',
-  phone: '+33612345678',
-  postcode: '75002',
-  city: 'Paris',
-  birthDate: '1980-04-23',
-};
 
 /** Paris records with one known defect each (labels say which), plus rows the audit must not read. */
 const SEEDED: Array<{ label: string; record: CustomerRecord; status?: string; linked?: boolean; monthsOld?: number; site?: string }> = [
