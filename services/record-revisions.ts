@@ -4,6 +4,7 @@ import type { VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { recomputeGoldenRecord } from '../activities/golden-records';
 import { appendChange } from '../store/change-log';
+import { recheckFixTasksOfRecord } from '../store/fix-task-rechecks';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { findSourceRecordByKey, recordHash, reviseRaw, saveNormalised, type SourceRecordStatus } from '../store/source-records';
 import { conflict, notFound } from '../api/errors';
@@ -22,7 +23,9 @@ export interface RevisionResult {
  * A site's new content for a record it sent before (an address moved, a phone changed): stored,
  * normalised and, for a linked record, its golden record derived again, in one transaction with
  * lineage. The link itself stands (a steward unmerges if the person is now someone else); a record
- * waiting for review keeps waiting, the reviewer sees the new content. Idempotent on the content.
+ * waiting for review keeps waiting, the reviewer sees the new content. Open data-fix tasks of the
+ * customer are checked again and resolve themselves when none of their problems remain.
+ * Idempotent on the content.
  */
 export async function reviseRecord(db: Db, submission: Submission, versioned: VersionedSiteRules, actor: string): Promise<RevisionResult> {
   const { rules, version } = versioned;
@@ -66,6 +69,8 @@ export async function reviseRecord(db: Db, submission: Submission, versioned: Ve
       idempotencyKey: key,
     });
     if (stored.customerId) await recomputeGoldenRecord(trx, stored.customerId, rules, version, actor, key);
+    // the new content may fix what an audit found: its open fix task closes now, not at the next audit
+    await recheckFixTasksOfRecord(trx, { siteId: stored.siteId, sourceRecordId: stored.id, customerId: stored.customerId }, { rules, rulesVersion: version, actor, idempotencyKey: key });
     return result(true);
   });
 }

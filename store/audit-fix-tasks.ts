@@ -25,13 +25,15 @@ const OPEN_TASK_PROBLEMS = `
   )`;
 
 /** The failing rows of the checks that call for fix tasks, with the customer they belong to (a
- * record waiting for review has none yet: it is its own subject). */
+ * record waiting for review has none yet: it is its own subject). A record revised since the run
+ * began may have been fixed after its page was read (the revision re-checked its open task itself):
+ * it is left to the next run rather than reopen what the revision closed. */
 const ELIGIBLE = `
   eligible AS (
     SELECT coalesce(s.customer_id::text, s.id::text) AS subject, s.customer_id, s.id AS source_record_id, f.check_id, f.reason,
            (:ranks::jsonb ->> f.check_id)::int AS rank
     FROM failing f JOIN source_records s ON s.id = f.id
-    WHERE f.check_id = ANY(:eligibleChecks::text[])
+    WHERE f.check_id = ANY(:eligibleChecks::text[]) AND (s.revised_at IS NULL OR s.revised_at < :runStartedAt::timestamptz)
   )`;
 
 /** Brings the site's data-fix tasks in line with a completed run, in one transaction so a retry
@@ -41,7 +43,7 @@ const ELIGIBLE = `
  * index tasks_open_data_fix_subject makes a second open task for a customer impossible. */
 export async function syncFixTasks(db: Knex, run: AuditRunPlan, eligibleChecks: readonly string[]): Promise<FixTaskChanges> {
   const ranks = Object.fromEntries(run.checks.map((check) => [check.id, severityRank(check.severity)]));
-  const bindings = { runId: run.id, siteId: run.siteId, eligibleChecks: [...eligibleChecks], ranks: JSON.stringify(ranks) };
+  const bindings = { runId: run.id, siteId: run.siteId, eligibleChecks: [...eligibleChecks], ranks: JSON.stringify(ranks), runStartedAt: run.context.asOf };
   return db.transaction(async (trx) => {
     const resolved = await trx.raw(
       `WITH ${FAILING}, ${OPEN_TASK_PROBLEMS},

@@ -1,15 +1,9 @@
 import type { Knex } from 'knex';
-import { CUSTOMER_FIELDS } from '../core/customer';
-import { checkSql } from './audit-check-sql';
+import { AUDITED_COLUMNS, AUDITED_ROWS, evaluatedRows } from './audit-rows';
 import type { AuditRunPlan } from './audit-runs';
 import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
 
 type Queryable = Knex | Knex.Transaction;
-
-
-/** The rows a site's audit reads: its current source records, as normalised. Rejected records
- * never entered the data, and a record still being received has no normalised form yet. */
-const AUDITED_ROWS = `s.status <> 'rejected' AND s.record IS NOT NULL`;
 
 export interface PageResult {
   rows: number;
@@ -42,14 +36,8 @@ export interface PageInput {
  * aggregate pass gives every check's counts and failing ids (totals), turned into one row per
  * check only then: nothing is sorted, nothing multiplied by the number of checks. */
 export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragment {
-  const checks = run.checks.map((check) => checkSql(check, run.context));
-  const fields = rawSql(CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', '));
-  const verdicts = joinSql(
-    checks.map((check, index) => sql`${check.applies} AS a${rawIndex(index)}, ${check.reason} AS r${rawIndex(index)}`),
-    ',\n',
-  );
   const aggregates = joinSql(
-    checks.map((_check, index) => {
+    run.checks.map((_check, index) => {
       const [a, r] = [rawSql(`a${index}`), rawSql(`r${index}`)];
       return sql`count(*) FILTER (WHERE ${a}) AS checked${rawIndex(index)},
         coalesce(array_agg(id) FILTER (WHERE ${a} AND ${r} IS NOT NULL), '{}') AS ids${rawIndex(index)},
@@ -58,24 +46,16 @@ export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragm
     ',\n',
   );
   const perCheck = joinSql(
-    checks.map((check, index) => sql`(${check.checkId}::text, t.checked${rawIndex(index)}, t.ids${rawIndex(index)}, t.reasons${rawIndex(index)})`),
+    run.checks.map((check, index) => sql`(${check.id}::text, t.checked${rawIndex(index)}, t.ids${rawIndex(index)}, t.reasons${rawIndex(index)})`),
     ', ',
   );
   return sql`
     WITH page AS MATERIALIZED (
-      SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s
-      WHERE s.site_id = ${run.siteId} AND ${rawSql(AUDITED_ROWS)} AND s.id > ${page.afterId}::uuid
+      SELECT ${AUDITED_COLUMNS} FROM source_records s
+      WHERE s.site_id = ${run.siteId} AND ${AUDITED_ROWS} AND s.id > ${page.afterId}::uuid
       ORDER BY s.id LIMIT ${page.pageSize}::int
     ),
-    open_reviews AS (
-      SELECT DISTINCT source_record_id FROM tasks
-      WHERE site_id = ${run.siteId} AND type = 'duplicate_review' AND status = 'open' AND source_record_id IS NOT NULL
-    ),
-    evaluated AS MATERIALIZED (
-      SELECT sr.id, ${verdicts}
-      FROM (SELECT page.*, o.source_record_id IS NOT NULL AS open_duplicate_review
-            FROM page LEFT JOIN open_reviews o ON o.source_record_id = page.id) sr
-    ),
+    ${evaluatedRows(run.siteId, run.checks, run.context)},
     totals AS (SELECT ${aggregates} FROM evaluated),
     per_check AS (
       SELECT c.check_id, c.checked, c.ids, c.reasons

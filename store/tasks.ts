@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 type Queryable = Knex | Knex.Transaction;
 
 export type TaskType = 'duplicate_review' | 'data_fix' | 'erasure_approval';
-/** resolved: a data-fix task closed by an audit that no longer finds its problems */
+/** resolved: a data-fix task closed by an audit, or a revision of a record, that leaves none of its problems */
 export type TaskStatus = 'open' | 'decided' | 'expired' | 'cancelled' | 'resolved';
 
 export interface Task {

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { pageLayoutPartial } from './page-layout';
 
 /** A failing row as the page shows it: ids and the reason, never values. */
 export interface FailingRowView {
@@ -52,14 +53,7 @@ export interface AuditReportPageModel {
 // core/audits/trend-chart. The one <style> carries the response's CSP nonce, and there is no script.
 const pages = Handlebars.create();
 
-const reportTemplate = pages.compile<AuditReportPageModel & { title: string; nonce: string }>(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{title}}</title>
-<style nonce="{{nonce}}">
-  body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; color: #222; }
+pages.registerPartial('layout', pageLayoutPartial(`  body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; color: #222; }
   table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
   th, td { text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
   td.number { text-align: right; font-variant-numeric: tabular-nums; }
@@ -69,9 +63,9 @@ const reportTemplate = pages.compile<AuditReportPageModel & { title: string; non
   section.check { border-top: 2px solid #eee; margin-top: 1.5rem; }
   nav.pages a { margin-right: 1rem; }
   figure { margin: 1rem 0; overflow-x: auto; }
-</style>
-</head>
-<body>
+`));
+
+const reportTemplate = pages.compile<AuditReportPageModel & { title: string; nonce: string }>(`{{#> layout}}
 <h1>Data quality audit of {{site.name}}</h1>
 <p class="meta">Run {{run.workflowId}} · {{run.status}} · started {{run.startedAt}}{{#if run.finishedAt}} · finished {{run.finishedAt}}{{/if}} · rules version {{run.rulesVersion}} · you are {{viewer}}</p>
 {{#if run.progress}}<p>Still running: {{run.progress}}. Reload for more.</p>{{/if}}
@@ -110,8 +104,7 @@ const reportTemplate = pages.compile<AuditReportPageModel & { title: string; non
   {{/if}}
 </section>
 {{/each}}
-</body>
-</html>
+{{/layout}}
 `);
 
 export function renderAuditReportPage(model: AuditReportPageModel, nonce: string): string {

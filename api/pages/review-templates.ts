@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { pageLayoutPartial } from './page-layout';
 
 /** What the review page shows: the task, both records field by field, the match score and,
  * while the task is open, the decision form. */
@@ -23,14 +24,7 @@ const pages = Handlebars.create();
 
 pages.registerPartial(
   'layout',
-  `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{title}}</title>
-<style nonce="{{nonce}}">
-  body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
+  pageLayoutPartial(`  body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
   th, td { text-align: left; padding: 0.35rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
   tr.differs td { background: #fff3cd; }
@@ -39,13 +33,7 @@ pages.registerPartial(
   .closed { border-left: 4px solid #555; padding: 0.5rem 1rem; background: #f4f4f4; }
   textarea { width: 100%; min-height: 4rem; }
   button { font-size: 1rem; padding: 0.5rem 1rem; margin-right: 0.5rem; }
-</style>
-</head>
-<body>
-{{> @partial-block }}
-</body>
-</html>
-`,
+`),
 );
 
 const reviewTemplate = pages.compile<ReviewPageModel & { title: string; nonce: string }>(`{{#> layout}}

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuditReportActivities } from '../../activities/audit-reports';
-import type { CustomerRecord } from '../../core/customer';
 import { createMailer } from '../../runtime/mailer';
 import { listOutboxMessages, type OutboxMessage } from '../../store/outbox';
 import { waitForMail } from '../support/outbox';
+import { CLEAN_PARIS_RECORD as CLEAN } from '../support/audit-records';
 import { call, RULES_DIR, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
@@ -14,17 +14,6 @@ const LYON = 'fr-lyon-store';
 const OFFICER_EMAIL = 'dpo@group.example';
 const REPORT_SUBJECT = /Data quality audit: \d+ of \d+ checks passed/;
 const BAD_EMAILS = 60;
-
-const CLEAN: CustomerRecord = {
-  givenName: 'Ann',
-  familyName: 'Lee',
-  country: 'FR',
-  email: 'ann.lee@example.fr',
-  phone: '+33612345678',
-  postcode: '75002',
-  city: 'Paris',
-  birthDate: '1980-04-23',
-};
 
 /** The report link in a report mail's text. */
 function reportLinkIn(message: OutboxMessage): string {

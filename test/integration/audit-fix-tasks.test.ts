@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { auditInProcess, createAuditActivities } from '../../activities/audits';
+import { FIRST_PAGE_AFTER } from '../../core/audits/paging';
 import type { CustomerRecord } from '../../core/customer';
 import type { SiteRulesSource } from '../../core/rules/types';
 import { rulesFromFiles } from '../../runtime/rule-files';
@@ -91,5 +92,21 @@ describe('data-fix tasks from audits', () => {
     // fixed for good: the next audit opens nothing for that customer
     expect(await audit()).toMatchObject({ created: 0, resolved: 0 });
     expect(await database.db('tasks').where({ type: 'data_fix', customer_id: customers.a })).toHaveLength(1);
+  });
+
+  it('opens no task for a record revised while the run went: the revision judged it after its page was read', async () => {
+    await seed('revised-meanwhile', 'revised-meanwhile', { ...CLEAN, email: 'ann.lee(at)example.fr' });
+    runs += 1;
+    const activities = createAuditActivities({ db: database.db, rules, heartbeat: () => undefined });
+    const { runId } = await activities.beginAuditRun({ siteId: PARIS, workflowId: `audit:${PARIS}:${runs}` });
+    expect((await activities.auditPage({ runId, pageNumber: 0, afterId: FIRST_PAGE_AFTER, pageSize: 100 })).done).toBe(true);
+    // the site corrects the address after the page read it, before the run opens its tasks
+    await database.db('source_records').where({ id: sourceRecords['revised-meanwhile'] }).update({ record: JSON.stringify(CLEAN), revised_at: database.db.fn.now() });
+    await activities.scoreAuditRun({ runId });
+    await activities.syncAuditFixTasks({ runId });
+    expect(await taskOf('revised-meanwhile')).toBeUndefined();
+    // the next run reads the corrected record: nothing to fix
+    await audit();
+    expect(await taskOf('revised-meanwhile')).toBeUndefined();
   });
 });

@@ -3,21 +3,12 @@ import type { CustomerRecord } from '../../core/customer';
 import type { SiteRulesSource } from '../../core/rules/types';
 import { FIRST_PAGE_AFTER } from '../../core/audits/paging';
 import { failingRowsPage, getAuditRun } from '../../store/audit-runs';
+import { finishedAuditRun } from '../support/audit-api';
+import { CLEAN_PARIS_RECORD as CLEAN } from '../support/audit-records';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
 const LYON = 'fr-lyon-store';
-
-const CLEAN: CustomerRecord = {
-  givenName: 'Ann',
-  familyName: 'Lee',
-  country: 'FR',
-  email: 'ann.lee@example.fr',
-  phone: '+33612345678',
-  postcode: '75002',
-  city: 'Paris',
-  birthDate: '1980-04-23',
-};
 
 /** Paris records with one known defect each (labels say which), plus rows the audit must not read. */
 const SEEDED: Array<{ label: string; record: CustomerRecord; status?: string; linked?: boolean; monthsOld?: number; site?: string }> = [
@@ -96,14 +87,7 @@ describe('quality audits', () => {
   const runs = (token: string, site = PARIS) => call(platform.baseUrl, 'POST', `/api/sites/${site}/audit-runs`, { token });
   const runOf = (runId: string, token = officer) => call(platform.baseUrl, 'GET', `/api/audit-runs/${runId}`, { token });
 
-  async function completed(runId: string): Promise<any> {
-    for (let attempt = 0; attempt < 150; attempt++) {
-      const { body } = await runOf(runId);
-      if (body.status === 'completed' || body.status === 'failed') return body;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`audit run ${runId} did not finish`);
-  }
+  const completed = (runId: string) => finishedAuditRun(platform.baseUrl, officer, runId);
 
   async function auditNow(): Promise<any> {
     const started = await runs(officer);

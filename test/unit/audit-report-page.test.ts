@@ -1,26 +1,11 @@
 import { renderAuditReportPage } from '../../api/pages/audit-report-templates';
 import { auditReportPageModel, type AuditReportData } from '../../api/pages/audit-report-view';
-import type { AuditRunSummary } from '../../core/audits/types';
+import { completedParisRun, failingEmailCheck, passingFreshnessCheck } from '../support/audit-runs';
 
-const summary: AuditRunSummary = {
-  id: 'run-7',
-  siteId: 'fr-paris-hq',
-  workflowId: 'audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z',
-  status: 'completed',
-  progress: { checksDone: 2, checksTotal: 2, rowsScanned: 2_000_000, rowsTotal: 1_000_000 },
-  startedAt: new Date('2026-11-30T05:00:00Z'),
-  finishedAt: new Date('2026-11-30T05:04:00Z'),
-  rulesVersion: 'abc123',
-  scorecard: [
-    { checkId: 'validity-email', type: 'validity', severity: 'critical', description: 'Email <addresses> are valid', rowsChecked: 1_000_000, rowsFailed: 31_000, failedPercent: 3.1, threshold: 0.98, passed: false },
-    { checkId: 'freshness', type: 'freshness', severity: 'low', description: 'Updated in the last 24 months', rowsChecked: 1_000_000, rowsFailed: 0, failedPercent: 0, threshold: 0.9, passed: true },
-  ],
-  previousRunId: 'run-6',
-  trend: [
-    { checkId: 'validity-email', previousFailedPercent: 2, delta: 1.1, newlyFailing: 11_500 },
-    { checkId: 'freshness', previousFailedPercent: 0, delta: 0, newlyFailing: 0 },
-  ],
-};
+const summary = completedParisRun([
+  { ...failingEmailCheck, score: { ...failingEmailCheck.score, description: 'Email <addresses> are valid' } },
+  passingFreshnessCheck,
+]);
 
 function data(overrides: Partial<AuditReportData> = {}): AuditReportData {
   return {

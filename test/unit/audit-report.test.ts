@@ -1,31 +1,18 @@
 import { auditReportMailContext, auditReportTemplateProblem, renderAuditReportMail } from '../../core/audits/report-mail';
 import { niceCeiling, renderTrendChart, type TrendRun } from '../../core/audits/trend-chart';
-import type { AuditRunSummary } from '../../core/audits/types';
 import { mergeSiteRules } from '../../core/rules/merge';
 import { validateGlobalRuleFile, validateSiteRuleFile } from '../../core/rules/validate';
 import { demoSiteRuleFile, globalRuleFile } from '../support/rule-files';
+import { completedParisRun, failingEmailCheck, passingFreshnessCheck } from '../support/audit-runs';
 
-const summary: AuditRunSummary = {
-  id: 'run-7',
-  siteId: 'fr-paris-hq',
-  workflowId: 'audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z',
-  status: 'completed',
-  progress: { checksDone: 3, checksTotal: 3, rowsScanned: 3_000_000, rowsTotal: 1_000_000 },
-  startedAt: new Date('2026-11-30T05:00:00Z'),
-  finishedAt: new Date('2026-11-30T05:04:00Z'),
-  rulesVersion: 'abc123',
-  scorecard: [
-    { checkId: 'completeness-identity', type: 'completeness', severity: 'high', description: 'Names & country present', rowsChecked: 1_000_000, rowsFailed: 2_500, failedPercent: 0.25, threshold: 0.99, passed: true },
-    { checkId: 'validity-email', type: 'validity', severity: 'critical', description: 'Email addresses are valid', rowsChecked: 1_000_000, rowsFailed: 31_000, failedPercent: 3.1, threshold: 0.98, passed: false },
-    { checkId: 'freshness', type: 'freshness', severity: 'low', description: 'Updated in the last 24 months', rowsChecked: 1_000_000, rowsFailed: 0, failedPercent: 0, threshold: 0.9, passed: true },
-  ],
-  previousRunId: 'run-6',
-  trend: [
-    { checkId: 'completeness-identity', previousFailedPercent: 0.5, delta: -0.25, newlyFailing: 10 },
-    { checkId: 'validity-email', previousFailedPercent: 2, delta: 1.1, newlyFailing: 11_500 },
-    { checkId: 'freshness', previousFailedPercent: 0, delta: 0, newlyFailing: 0 },
-  ],
-};
+const summary = completedParisRun([
+  {
+    score: { checkId: 'completeness-identity', type: 'completeness', severity: 'high', description: 'Names & country present', rowsChecked: 1_000_000, rowsFailed: 2_500, failedPercent: 0.25, threshold: 0.99, passed: true },
+    trend: { checkId: 'completeness-identity', previousFailedPercent: 0.5, delta: -0.25, newlyFailing: 10 },
+  },
+  failingEmailCheck,
+  passingFreshnessCheck,
+]);
 
 const paris = { id: 'fr-paris-hq', name: 'Paris <head> office', timeZone: 'Europe/Paris' };
 const link = 'https://stewardship.example/audits/run-7?key=k&x=1';
