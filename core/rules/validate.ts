@@ -8,6 +8,7 @@ import { schemaErrors } from './schemas';
 import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
 import { globalAuditErrors, siteAuditErrors } from './validate-audits';
 import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
+import { globalRetentionErrors, siteRetentionErrors } from './validate-retention';
 
 /** Everything wrong with rules/global.json: schema errors first; the semantic checks run only on a
  * file that fits the schema, so they can trust its shape. */
@@ -22,6 +23,7 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
     ...consistencyErrors(global, file),
     ...reviewConsistencyErrors(global, file),
     ...globalAuditErrors(global, file),
+    ...globalRetentionErrors(global, file),
   ];
 }
 
@@ -40,6 +42,7 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
     ...reviewConsistencyErrors(merged, file),
     ...stewardErrors(merged, file),
     ...siteAuditErrors(site, global, file),
+    ...siteRetentionErrors(site, merged.retention, global, file),
   ];
 }
 
