@@ -11,6 +11,7 @@ import { outboxPageRoutes, outboxRoutes } from './routes/outbox';
 import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
 import { decideFromEmailLink } from '../services/reviews';
+import { legalHoldRoutes } from './routes/legal-holds';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -43,6 +44,7 @@ export function createApp(context: ApiContext): express.Express {
   api.use(customerRoutes(context));
   api.use(taskRoutes(context));
   api.use(importRoutes(context));
+  api.use(legalHoldRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));

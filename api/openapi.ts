@@ -5,6 +5,7 @@ import type { SourceRecordStatus } from '../store/source-records';
 import { REVIEW_DECISIONS } from '../core/review';
 import type { TaskStatus, TaskType } from '../store/tasks';
 import { ROLES } from '../store/users';
+import { retentionPaths } from './openapi-retention';
 
 // Just the parts of OpenAPI 3.1 this document uses, so the compiler checks its shape.
 
@@ -385,6 +386,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'imports', description: 'bulk onboarding from CSV files' },
     { name: 'tasks', description: 'steward and compliance tasks' },
     { name: 'outbox', description: 'emails kept by the embedded SMTP server (one-machine setup only)' },
+    { name: 'retention', description: 'legal holds, retention purges and erasure requests' },
   ],
   paths: {
     '/healthz': {
@@ -680,6 +682,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    ...retentionPaths,
   },
   components: {
     schemas,
