@@ -12,6 +12,7 @@ import { sitesOf } from '../store/users';
 import { reviewPageRoutes } from './pages/review-pages';
 import { decideFromEmailLink } from '../services/reviews';
 import { legalHoldRoutes } from './routes/legal-holds';
+import { purgeRoutes } from './routes/purges';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -45,6 +46,7 @@ export function createApp(context: ApiContext): express.Express {
   api.use(taskRoutes(context));
   api.use(importRoutes(context));
   api.use(legalHoldRoutes(context));
+  api.use(purgeRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));

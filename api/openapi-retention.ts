@@ -35,6 +35,44 @@ const legalHold: Schema = {
   required: ['id', 'customerId', 'reason', 'reference', 'expiresAt', 'placedBy', 'placedAt', 'active'],
 };
 
+const counts: Schema = {
+  type: 'object',
+  description: 'per category what was (or, in a dry run, would be) purged; golden records derived again or removed; expired rows a legal hold kept',
+  properties: Object.fromEntries(
+    ['sourceRecords', 'importRows', 'changeLog', 'goldenRecordsRecomputed', 'goldenRecordsRemoved', 'skippedUnderHold'].map((key) => [key, { type: 'integer', minimum: 0 }]),
+  ),
+};
+
+const purgeRun: Schema = {
+  type: 'object',
+  properties: {
+    id: uuid,
+    siteId: string,
+    workflowId: { type: 'string', description: 'purge:<site>:<time>' },
+    dryRun: { type: 'boolean' },
+    status: { enum: ['running', 'completed', 'failed'] },
+    rulesVersion: string,
+    plan: { type: 'object', description: 'per category: cutoff (date-time), action (delete or anonymise), legalBasis' },
+    counts,
+    startedBy: { type: 'string', description: 'user id' },
+    startedAt: dateTime,
+    finishedAt: nullable(dateTime),
+  },
+  required: ['id', 'siteId', 'workflowId', 'dryRun', 'status', 'rulesVersion', 'plan', 'counts', 'startedAt'],
+};
+
+const purgePage: Schema = {
+  type: 'object',
+  properties: {
+    category: string,
+    page: { type: 'integer' },
+    lastKey: nullable(string),
+    counts,
+    done: { type: 'boolean' },
+    hashedIds: { type: 'array', items: { type: 'string', description: 'SHA-256 (hex) of a purged id' } },
+  },
+};
+
 export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation>>> = {
   '/api/legal-holds': {
     post: {
@@ -67,6 +105,26 @@ export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation
       tags: ['retention'],
       parameters: [idParameter('legal hold id')],
       responses: { '200': json(legalHold, 'lifted'), '400': error('BadRequest'), ...guarded, '404': error('NotFound'), '409': errorBecause('the hold was lifted already: the message says by whom and when') },
+    },
+  },
+  '/api/sites/{site}/purges': {
+    post: {
+      operationId: 'startPurge',
+      summary: 'Run a retention purge of a site now, or a dry run (compliance officers and admins of the site)',
+      description: 'Starts purge:<site>:<time>, which deletes or anonymises what the site\'s retention rules say has expired, skipping customers under legal hold. A dry run counts and changes nothing. Poll GET /api/purges/{id}.',
+      tags: ['retention'],
+      parameters: [{ $ref: '#/components/parameters/Site' }],
+      requestBody: body({ type: 'object', properties: { dryRun: { type: 'boolean' }, pageSize: { type: 'integer', minimum: 1, maximum: 10000 } }, required: ['dryRun'] }),
+      responses: { '202': json(purgeRun, 'started'), '400': error('BadRequest'), ...guarded, '404': error('UnknownSite') },
+    },
+  },
+  '/api/purges/{id}': {
+    get: {
+      operationId: 'getPurge',
+      summary: 'A purge and its log: plan, counts, and per page the hashed ids (no personal data)',
+      tags: ['retention'],
+      parameters: [idParameter('purge id')],
+      responses: { '200': json({ allOf: [purgeRun, { type: 'object', properties: { pages: { type: 'array', items: purgePage } } }] }, 'the purge'), ...guarded, '404': error('NotFound') },
     },
   },
 };

@@ -3,4 +3,6 @@ export const workflowIds = {
   onboarding: (siteId: string, sourceSystem: string, sourceId: string) => `onboarding:${siteId}:${sourceSystem}:${sourceId}`,
   import: (importId: string) => `import:${importId}`,
   review: (taskId: string) => `review:${taskId}`,
+  purge: (siteId: string, time: Date) => `purge:${siteId}:${time.toISOString()}`,
+  erasure: (requestId: string) => `erasure:${requestId}`,
 };

@@ -4,6 +4,7 @@ import type { SiteRulesSource } from '../core/rules/types';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
+import { createPurgeActivities } from '../activities/purge';
 import { startReviewWorkflow } from '../services/reviews';
 import type { Db } from './db';
 import type { Mailer } from './mailer';
@@ -27,6 +28,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createOnboardingActivities(onboardingDeps),
     ...createImportActivities(onboardingDeps),
     ...createReviewActivities(deps),
+    ...createPurgeActivities(deps),
   };
 }
 

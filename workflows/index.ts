@@ -2,3 +2,4 @@
 export { onboarding } from './onboarding';
 export { importCustomers } from './import';
 export { review } from './review';
+export { purge } from './purge';

@@ -1,0 +1,117 @@
+import type { Knex } from 'knex';
+
+/** Removing a person's data from the tables that hold it, for purges and erasure alike. Every
+ * function runs inside the caller's transaction, so a page or an erasure happens whole or not. */
+
+export type RemovalMode = 'delete' | 'anonymise';
+
+/** What an anonymised change-log value becomes. */
+const REDACTED = JSON.stringify({ redacted: true });
+
+/** Replaces the personal values (before/after) of the change-log entries of these customers and
+ * source records. The change log stays append-only otherwise: its trigger lets this one update
+ * through, inside this transaction only. */
+export async function redactChangeLog(trx: Knex.Transaction, entityIds: string[], redactedBy: string): Promise<number> {
+  if (entityIds.length === 0) return 0;
+  return redactChangeLogWhere(trx, redactedBy, (q) => q.whereIn('entity_type', ['customer', 'source_record']).whereIn('entity_id', entityIds));
+}
+
+/** Redacts the change-log entries with these ids. */
+export async function redactChangeLogEntries(trx: Knex.Transaction, ids: string[], redactedBy: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  return redactChangeLogWhere(trx, redactedBy, (q) => q.whereIn('id', ids));
+}
+
+async function redactChangeLogWhere(trx: Knex.Transaction, redactedBy: string, where: (q: Knex.QueryBuilder) => void): Promise<number> {
+  await trx.raw("SELECT set_config('stewardship.redacting', 'on', true)");
+  const updated = await trx('change_log')
+    .modify(where)
+    .whereNull('redacted_at')
+    .update({
+      before: trx.raw(`CASE WHEN before IS NULL THEN NULL ELSE ?::jsonb END`, [REDACTED]),
+      after: trx.raw(`CASE WHEN after IS NULL THEN NULL ELSE ?::jsonb END`, [REDACTED]),
+      redacted_at: trx.fn.now(),
+      redacted_by: redactedBy,
+    });
+  await trx.raw("SELECT set_config('stewardship.redacting', 'off', true)");
+  return updated;
+}
+
+/** Deletes source records, or keeps each as an anonymous stub (site, system, times; no value, no
+ * link to a golden record). Either way their match evaluations, kept-distinct pairs, staged import
+ * rows and change-log values go, and their open tasks are cancelled. Returns the golden records
+ * they fed, which the caller derives again or removes. */
+export async function removeSourceRecords(trx: Knex.Transaction, ids: string[], mode: RemovalMode, actor: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const customerIds: string[] = await trx('source_records').whereIn('id', ids).whereNotNull('customer_id').distinct('customer_id').pluck('customer_id');
+
+  const evaluations = trx('match_evaluations').select('id').where((q) => q.whereIn('source_record_id', ids).orWhereIn('matched_source_record_id', ids));
+  await detachTasks(trx, (q) => q.whereIn('source_record_id', ids).orWhereIn('match_evaluation_id', evaluations.clone()), {
+    source_record_id: mode === 'delete' ? null : undefined,
+  });
+  await trx('tasks').whereIn('match_evaluation_id', evaluations.clone()).update({ match_evaluation_id: null });
+  await trx('match_evaluations').whereIn('id', evaluations).delete();
+  await trx('distinct_pairs').whereIn('source_record_id', ids).orWhereIn('other_source_record_id', ids).delete();
+  await trx('import_rows')
+    .whereIn('source_record_id', ids)
+    .update({ record: '{}', reason: null, source_id: trx.raw(`'anonymised:' || line_number`), source_record_id: mode === 'delete' ? null : trx.raw('source_record_id') });
+  await redactChangeLog(trx, ids, actor);
+
+  if (mode === 'delete') {
+    await trx('source_records').whereIn('id', ids).delete();
+  } else {
+    await trx('source_records')
+      .whereIn('id', ids)
+      .update({
+        status: 'anonymised',
+        customer_id: null,
+        raw: '{}',
+        raw_hash: 'anonymised',
+        record: null,
+        problems: null,
+        outcome: null,
+        source_id: trx.raw(`'anonymised:' || id`),
+        workflow_id: null,
+        received_by: null,
+        ...Object.fromEntries(MATCH_KEY_COLUMNS.map((column) => [column, null])),
+        updated_at: trx.fn.now(),
+      });
+  }
+  return customerIds;
+}
+
+const MATCH_KEY_COLUMNS = [
+  'given_name_key',
+  'family_name_key',
+  'name_key',
+  'birth_date',
+  'email_key',
+  'phone_key',
+  'postcode_key',
+  'city_key',
+  'street_key',
+  'national_id_key',
+] as const;
+
+/** Deletes a golden record that no source record feeds any more, with its evaluations and the
+ * personal values of its lineage; tasks that named it keep their history without the link. */
+export async function removeGoldenRecord(trx: Knex.Transaction, customerId: string, actor: string): Promise<void> {
+  const evaluations = trx('match_evaluations').select('id').where({ customer_id: customerId });
+  await detachTasks(trx, (q) => q.where({ customer_id: customerId }).orWhereIn('match_evaluation_id', evaluations.clone()), { customer_id: null });
+  await trx('tasks').whereIn('match_evaluation_id', evaluations.clone()).update({ match_evaluation_id: null });
+  await trx('match_evaluations').whereIn('id', evaluations).delete();
+  await redactChangeLog(trx, [customerId], actor);
+  await trx('customers').where({ id: customerId }).delete();
+}
+
+/** Cancels the open tasks that match and clears the given links; decided tasks keep their status. */
+async function detachTasks(trx: Knex.Transaction, where: (q: Knex.QueryBuilder) => void, links: Record<string, null | undefined>): Promise<void> {
+  const cleared = Object.fromEntries(Object.entries(links).filter(([, value]) => value === null));
+  await trx('tasks')
+    .where(where)
+    .update({
+      ...cleared,
+      status: trx.raw(`CASE WHEN status = 'open' THEN 'cancelled' ELSE status END`),
+      updated_at: trx.fn.now(),
+    });
+}
