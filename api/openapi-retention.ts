@@ -73,6 +73,42 @@ const purgePage: Schema = {
   },
 };
 
+const erasureRequest: Schema = {
+  type: 'object',
+  description: 'ids only: the identifying fields a request was filed with are never stored',
+  properties: {
+    id: uuid,
+    status: { enum: ['pending_approval', 'approved', 'rejected', 'refused', 'completed'] },
+    customerIds: { type: 'array', items: uuid },
+    sourceRecordIds: { type: 'array', items: uuid },
+    siteIds: { type: 'array', items: string },
+    requester: { type: 'string', description: 'the address told the outcome' },
+    reason: string,
+    requestedBy: { type: 'string', description: 'user id' },
+    deadlineAt: { ...dateTime, description: 'the legal deadline: the shortest of the jurisdictions of the sites concerned' },
+    workflowId: { type: 'string', description: 'erasure:<id>' },
+    decidedBy: nullable(string),
+    decisionReason: nullable(string),
+    decidedAt: nullable(dateTime),
+    refusalReason: { ...nullable(string), description: 'why the request cannot go on (a legal hold)' },
+    proof: nullable({
+      type: 'object',
+      description: 'what erasure leaves: time, approver, rules versions, hashed ids, rows deleted or cleaned per table',
+      properties: {
+        erasedAt: dateTime,
+        approvedBy: string,
+        rulesVersions: { type: 'object', additionalProperties: string },
+        hashedCustomerIds: { type: 'array', items: string },
+        hashedSourceRecordIds: { type: 'array', items: string },
+        counts: { type: 'object', additionalProperties: { type: 'integer' } },
+      },
+    }),
+    createdAt: dateTime,
+    finishedAt: nullable(dateTime),
+  },
+  required: ['id', 'status', 'customerIds', 'sourceRecordIds', 'siteIds', 'requester', 'reason', 'deadlineAt', 'workflowId'],
+};
+
 export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation>>> = {
   '/api/legal-holds': {
     post: {
@@ -125,6 +161,58 @@ export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation
       tags: ['retention'],
       parameters: [idParameter('purge id')],
       responses: { '200': json({ allOf: [purgeRun, { type: 'object', properties: { pages: { type: 'array', items: purgePage } } }] }, 'the purge'), ...guarded, '404': error('NotFound') },
+    },
+  },
+  '/api/erasure-requests': {
+    post: {
+      operationId: 'fileErasureRequest',
+      summary: 'File a right-to-erasure request (stewards, compliance officers, admins)',
+      description:
+        'Finds the person by customerId or by identifyingFields (email, phone, or familyName with birthDate) across every site, stores only the ids found, and starts erasure:<id>, which waits for a compliance officer\'s approval.',
+      tags: ['retention'],
+      requestBody: body({
+        type: 'object',
+        properties: {
+          customerId: uuid,
+          identifyingFields: { type: 'object', properties: { email: string, phone: string, familyName: string, birthDate: string }, additionalProperties: false },
+          requester: { type: 'string', description: 'email address told the outcome' },
+          reason: string,
+        },
+        required: ['requester', 'reason'],
+      }),
+      responses: {
+        '201': json(erasureRequest, 'filed; approval awaited'),
+        '400': error('BadRequest'),
+        ...guarded,
+        '404': errorBecause('no customer at the caller\'s sites matches'),
+        '409': errorBecause('a legal hold protects the person: the request is stored as refused (details.requestId) and the message says which hold'),
+      },
+    },
+  },
+  '/api/erasure-requests/{id}': {
+    get: {
+      operationId: 'getErasureRequest',
+      summary: 'An erasure request: status, deadline, decision, refusal, and the proof once erased',
+      tags: ['retention'],
+      parameters: [idParameter('erasure request id')],
+      responses: { '200': json(erasureRequest, 'the request'), ...guarded, '404': error('NotFound') },
+    },
+  },
+  '/api/erasure-requests/{id}/decision': {
+    post: {
+      operationId: 'decideErasureRequest',
+      summary: 'Approve or reject an erasure request (compliance officers and admins of a site concerned; stewards 403)',
+      description: 'Sent to the erasure workflow as an Update. An approval erases the person everywhere, then tells the requester; a rejection needs a reason, which is recorded and told.',
+      tags: ['retention'],
+      parameters: [idParameter('erasure request id')],
+      requestBody: body({ type: 'object', properties: { decision: { enum: ['approve', 'reject'] }, reason: string }, required: ['decision'] }),
+      responses: {
+        '200': json({ type: 'object', properties: { requestId: uuid, status: string, decidedBy: string } }, 'taken'),
+        '400': error('BadRequest'),
+        ...guarded,
+        '404': error('NotFound'),
+        '409': errorBecause('already decided (the message says by whom and when), refused or completed'),
+      },
     },
   },
 };

@@ -5,6 +5,7 @@ import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
 import { createPurgeActivities } from '../activities/purge';
+import { createErasureActivities } from '../activities/erasure';
 import { startReviewWorkflow } from '../services/reviews';
 import type { Db } from './db';
 import type { Mailer } from './mailer';
@@ -29,6 +30,7 @@ export function createActivities(deps: WorkerDeps) {
     ...createImportActivities(onboardingDeps),
     ...createReviewActivities(deps),
     ...createPurgeActivities(deps),
+    ...createErasureActivities(deps),
   };
 }
 

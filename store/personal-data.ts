@@ -115,3 +115,42 @@ async function detachTasks(trx: Knex.Transaction, where: (q: Knex.QueryBuilder) 
       updated_at: trx.fn.now(),
     });
 }
+
+/** Cleans the person's values (a PostgreSQL regular expression, matched case-insensitively) out of
+ * every free-text place that may quote them: mails in the outbox, task comments and details,
+ * staged import rows, change-log values, and the requests and holds that named them. Returns the
+ * rows changed per table. */
+export async function cleanFreeText(trx: Knex.Transaction, pattern: string, erased: string, redactedBy: string): Promise<Record<string, number>> {
+  const replace = (column: string) => trx.raw(`regexp_replace(??, ?, ?, 'gi')`, [column, pattern, erased]);
+  const matches = (column: string) => (q: Knex.QueryBuilder) => q.orWhereRaw('?? ~* ?', [column, pattern]);
+  const cleanColumns = async (table: string, columns: string[]) =>
+    trx(table)
+      .where((q) => columns.forEach((column) => matches(column)(q)))
+      .update(Object.fromEntries(columns.map((column) => [column, replace(column)])));
+
+  const counts: Record<string, number> = {};
+  counts.outbox_messages = await trx('outbox_messages')
+    .where((q) => ['subject', 'text', 'html'].forEach((column) => matches(column)(q)))
+    .orWhereRaw('EXISTS (SELECT 1 FROM unnest(to_addresses) AS a WHERE a ~* ?)', [pattern])
+    .update({
+      subject: replace('subject'),
+      text: replace('text'),
+      html: replace('html'),
+      to_addresses: trx.raw('ARRAY(SELECT a FROM unnest(to_addresses) AS a WHERE a !~* ?)', [pattern]),
+    });
+  counts.task_comments = await cleanColumns('task_comments', ['comment']);
+  counts.task_decisions = await cleanColumns('task_decisions', ['comment']);
+  counts.erasure_requests = await cleanColumns('erasure_requests', ['reason', 'decision_reason']);
+  counts.legal_holds = await cleanColumns('legal_holds', ['reason', 'lift_reason']);
+  counts.tasks = await trx('tasks').whereRaw('details::text ~* ?', [pattern]).update({ details: '{}' });
+  counts.import_rows = await trx('import_rows')
+    .whereRaw('record::text ~* ?', [pattern])
+    .orWhereRaw('source_id ~* ?', [pattern])
+    .update({ record: '{}', reason: null, source_id: trx.raw(`'anonymised:' || line_number`) });
+  const entries: string[] = await trx('change_log')
+    .whereNull('redacted_at')
+    .where((q) => q.whereRaw('before::text ~* ?', [pattern]).orWhereRaw('after::text ~* ?', [pattern]))
+    .pluck('id');
+  counts.change_log = await redactChangeLogEntries(trx, entries, redactedBy);
+  return counts;
+}

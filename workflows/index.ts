@@ -3,3 +3,4 @@ export { onboarding } from './onboarding';
 export { importCustomers } from './import';
 export { review } from './review';
 export { purge } from './purge';
+export { erasure } from './erasure';

@@ -44,7 +44,9 @@ export interface TestPlatform {
 
 /** The platform in-process on the shared test servers: its own database, task queue, worker and
  * API on a free port. */
-export async function startTestPlatform(options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number; log?: (line: string) => void } = {},
+): Promise<TestPlatform> {
   quietWorkerRuntime();
   const servers = testServers();
   const database = await createTestDatabase();
@@ -88,7 +90,7 @@ export async function startTestPlatform(options: { rulesDir?: string; withWorker
       onboardingWaitMs: options.onboardingWaitMs ?? 10_000,
       publicUrl: baseUrl,
       outboxEnabled: true,
-      log: () => undefined,
+      log: options.log ?? (() => undefined),
     }),
   );
   await new Promise<void>((resolve) => server.listen(apiPort, '127.0.0.1', resolve));
