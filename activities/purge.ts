@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { hashedId } from '../core/retention/hash';
 import { RETENTION_CATEGORIES, addPurgeCounts, emptyPurgeCounts, type PurgeCounts, type RetentionAction, type RetentionCategory } from '../core/retention/types';
@@ -36,7 +37,7 @@ export function createPurgeActivities({ db, rules }: { db: Db; rules: SiteRulesS
     async purgePage(input: PurgePageInput): Promise<PurgePageResult> {
       const run = await runOf(input.purgeId);
       const plan = run.plan[input.category];
-      return db.transaction(async (trx) => {
+      return whileHeartbeating(() => db.transaction(async (trx) => {
         const claim = await claimPurgePage(trx, run.id, input.category, input.page);
         if (!claim.claimed) return { done: claim.record.done, lastKey: claim.record.lastKey, purged: claim.record.counts[input.category] ?? 0 };
         const rows = await expiredPage(trx, input.category, run.siteId, plan, input.afterKey, input.pageSize);
@@ -46,7 +47,7 @@ export function createPurgeActivities({ db, rules }: { db: Db; rules: SiteRulesS
         const lastKey = keys.length > 0 ? keys[keys.length - 1] : input.afterKey;
         await recordPurgePage(trx, run.id, { category: input.category, page: input.page, lastKey, counts, done, hashedIds: keys.map(hashedId) });
         return { done, lastKey, purged: keys.length };
-      });
+      }));
     },
 
     /** Totals the pages into the purge log, with what legal holds kept back. */
@@ -75,6 +76,18 @@ export function createPurgeActivities({ db, rules }: { db: Db; rules: SiteRulesS
       return counts;
     },
   };
+}
+
+/** Heartbeats while a page's transaction runs, so a worker that dies in the middle of a page is
+ * noticed within the heartbeat timeout rather than the page's whole time limit. */
+async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const beat = setInterval(() => context.heartbeat(), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
 }
 
 async function purgeRows(

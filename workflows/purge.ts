@@ -2,9 +2,17 @@ import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import { RETENTION_CATEGORIES, type PurgeCounts } from '../core/retention/types';
 import type { createPurgeActivities } from '../activities/purge';
 
-const { purgePage, finishPurge, dryRunPurge } = proxyActivities<ReturnType<typeof createPurgeActivities>>({
-  // a page is one transaction: a worker that dies in it is noticed and the page retried soon
-  startToCloseTimeout: '2 minutes',
+const { purgePage } = proxyActivities<ReturnType<typeof createPurgeActivities>>({
+  // a page is one transaction that heartbeats while it runs: a worker that dies in it is noticed
+  // within seconds and the page retried
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 20 },
+});
+
+const { finishPurge, dryRunPurge } = proxyActivities<ReturnType<typeof createPurgeActivities>>({
+  // counting queries over a site's expired rows
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 20 },
 });
 
