@@ -81,12 +81,21 @@ export function createPurgeActivities({ db, rules }: { db: Db; rules: SiteRulesS
 /** Heartbeats while a page's transaction runs, so a worker that dies in the middle of a page is
  * noticed within the heartbeat timeout rather than the page's whole time limit. */
 async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const beat = setInterval(() => context.heartbeat(), 1000);
+  const context = currentActivity();
+  const beat = setInterval(() => context?.heartbeat(), 1000);
   try {
     return await work();
   } finally {
     clearInterval(beat);
+  }
+}
+
+/** The activity context, or undefined when called outside an activity (the purge benchmark). */
+function currentActivity(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
   }
 }
 

@@ -93,15 +93,16 @@ const MATCH_KEY_COLUMNS = [
   'national_id_key',
 ] as const;
 
-/** Deletes a golden record that no source record feeds any more, with its evaluations and the
- * personal values of its lineage; tasks that named it keep their history without the link. */
-export async function removeGoldenRecord(trx: Knex.Transaction, customerId: string, actor: string): Promise<void> {
-  const evaluations = trx('match_evaluations').select('id').where({ customer_id: customerId });
-  await detachTasks(trx, (q) => q.where({ customer_id: customerId }).orWhereIn('match_evaluation_id', evaluations.clone()), { customer_id: null });
+/** Deletes golden records that no source record feeds any more, with their evaluations and the
+ * personal values of their lineage; tasks that named them keep their history without the link. */
+export async function removeGoldenRecords(trx: Knex.Transaction, customerIds: string[], actor: string): Promise<void> {
+  if (customerIds.length === 0) return;
+  const evaluations = trx('match_evaluations').select('id').whereIn('customer_id', customerIds);
+  await detachTasks(trx, (q) => q.whereIn('customer_id', customerIds).orWhereIn('match_evaluation_id', evaluations.clone()), { customer_id: null });
   await trx('tasks').whereIn('match_evaluation_id', evaluations.clone()).update({ match_evaluation_id: null });
   await trx('match_evaluations').whereIn('id', evaluations).delete();
-  await redactChangeLog(trx, [customerId], actor);
-  await trx('customers').where({ id: customerId }).delete();
+  await redactChangeLog(trx, customerIds, actor);
+  await trx('customers').whereIn('id', customerIds).delete();
 }
 
 /** Cancels the open tasks that match and clears the given links; decided tasks keep their status. */
