@@ -6,7 +6,9 @@ import type { SiteRulesSource } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { EXPIRED, countExpired, expiredPage } from '../store/expired-data';
 import { redactChangeLogEntries, removeSourceRecords } from '../store/personal-data';
-import { claimPurgePage, findPurgeRun, finishPurgeRun, purgePages, recordPurgePage, type PurgeRun } from '../store/purges';
+import { claimPurgePage, findPurgeRun, finishPurgeRun, openPurgeRun, purgePages, recordPurgePage, type PurgeRun } from '../store/purges';
+import { purgePlan } from '../core/retention/plan';
+import { rememberRuleVersion } from '../store/rule-versions';
 import { refreshGoldenRecords } from './golden-refresh';
 
 export interface PurgePageInput {
@@ -31,6 +33,16 @@ export function createPurgeActivities({ db, rules }: { db: Db; rules: SiteRulesS
   };
 
   return {
+    /** Opens the purge log of a purge a schedule started, under the site's rules in force now;
+     * once per workflow id, so a retry finds the same log. */
+    async openScheduledPurge({ siteId, dryRun, workflowId }: { siteId: string; dryRun: boolean; workflowId: string }): Promise<string> {
+      const versioned = rules.forSite(siteId);
+      if (!versioned) throw new Error(`no rules for site ${siteId}`);
+      await rememberRuleVersion(db, siteId, versioned);
+      const run = await openPurgeRun(db, { siteId, workflowId, dryRun, rulesVersion: versioned.version, plan: purgePlan(versioned, new Date()), startedBy: 'schedule' });
+      return run.id;
+    },
+
     /** Purges one page of one category in one transaction, which also records the page as done:
      * a retry after a crash either finds nothing committed and does the page, or finds the record
      * and returns it, so no page is processed twice. */

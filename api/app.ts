@@ -14,6 +14,7 @@ import { decideFromEmailLink } from '../services/reviews';
 import { legalHoldRoutes } from './routes/legal-holds';
 import { purgeRoutes } from './routes/purges';
 import { erasureRequestRoutes } from './routes/erasure-requests';
+import { purgeScheduleRoutes } from './routes/purge-schedules';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -49,6 +50,7 @@ export function createApp(context: ApiContext): express.Express {
   api.use(legalHoldRoutes(context));
   api.use(purgeRoutes(context));
   api.use(erasureRequestRoutes(context));
+  api.use(purgeScheduleRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));

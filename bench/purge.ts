@@ -10,8 +10,8 @@ import { createPurgeActivities } from '../activities/purge';
 import { RETENTION_CATEGORIES } from '../core/retention/types';
 import { RulesRegistry } from '../runtime/rules-registry';
 import type { Db } from '../runtime/db';
-import { purgePlan } from '../services/purges';
-import { createPurgeRun } from '../store/purges';
+import { purgePlan } from '../core/retention/plan';
+import { openPurgeRun } from '../store/purges';
 import { PURGE_PAGE_SIZE } from '../workflows/purge';
 import { openBenchDatabase } from './bench-database';
 
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     await copy.close();
 
     const activities = createPurgeActivities({ db: database.db, rules });
-    const run = await createPurgeRun(database.db, { siteId: SITE, workflowId: `purge:${SITE}:bench`, dryRun: false, rulesVersion: siteRules.version, plan, startedBy: 'bench' });
+    const run = await openPurgeRun(database.db, { siteId: SITE, workflowId: `purge:${SITE}:bench`, dryRun: false, rulesVersion: siteRules.version, plan, startedBy: 'bench' });
     const purge = await timed(async () => {
       let pages = 0;
       for (const category of RETENTION_CATEGORIES) {

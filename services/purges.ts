@@ -1,12 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { isUuid } from '../core/ids';
-import { retentionCutoff } from '../core/retention/periods';
-import { RETENTION_CATEGORIES } from '../core/retention/types';
+import { purgePlan } from '../core/retention/plan';
 import type { VersionedSiteRules } from '../core/rules/types';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import { rememberRuleVersion } from '../store/rule-versions';
-import { createPurgeRun, findPurgeRun, purgePages, type PurgePlan, type PurgeRun } from '../store/purges';
+import { openPurgeRun, findPurgeRun, purgePages, type PurgeRun } from '../store/purges';
 import { canActOnSite, type User } from '../store/users';
 import { badRequest, forbidden, notFound } from '../api/errors';
 
@@ -28,16 +27,6 @@ export function parsePurgeRequest(body: unknown): PurgeRequest {
   return { dryRun: fields.dryRun, pageSize: fields.pageSize as number | undefined };
 }
 
-/** Each category's cutoff and action under the site's rules at `now`: what the purge log records. */
-export function purgePlan(rules: VersionedSiteRules, now: Date): PurgePlan {
-  return Object.fromEntries(
-    RETENTION_CATEGORIES.map((category) => {
-      const rule = rules.rules.retention.categories[category];
-      return [category, { cutoff: retentionCutoff(now, rule.inactiveFor).toISOString(), action: rule.action, legalBasis: rule.legalBasis }];
-    }),
-  ) as PurgePlan;
-}
-
 /** Records the purge in the purge log and starts purge:<site>:<time>, which carries only its id. */
 export async function startPurge(
   deps: { db: Db; client: Client; taskQueue: string },
@@ -49,7 +38,7 @@ export async function startPurge(
 ): Promise<PurgeRun> {
   await rememberRuleVersion(deps.db, siteId, rules);
   const workflowId = workflowIds.purge(siteId, now);
-  const run = await createPurgeRun(deps.db, { siteId, workflowId, dryRun: request.dryRun, rulesVersion: rules.version, plan: purgePlan(rules, now), startedBy });
+  const run = await openPurgeRun(deps.db, { siteId, workflowId, dryRun: request.dryRun, rulesVersion: rules.version, plan: purgePlan(rules, now), startedBy });
   await deps.client.workflow.start('purge', {
     taskQueue: deps.taskQueue,
     workflowId,

@@ -1,15 +1,9 @@
 import type { Knex } from 'knex';
-import type { RetentionAction, RetentionCategory } from '../core/retention/types';
+import type { CategoryPlan } from '../core/retention/plan';
+import type { RetentionCategory } from '../core/retention/types';
 import { activeHoldSubquery } from './legal-holds';
 
 type Queryable = Knex | Knex.Transaction;
-
-/** One category's rule as a purge applies it: everything of the site last active before `cutoff`. */
-export interface CategoryPlan {
-  cutoff: string;
-  action: RetentionAction;
-  legalBasis: string;
-}
 
 /** The expired rows of one category at one site, in keyset order: one query per category. Rows
  * of customers under an active legal hold are never among them. */

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { PurgeCounts, RetentionCategory } from '../core/retention/types';
-import type { CategoryPlan } from './expired-data';
+import type { PurgePlan } from '../core/retention/plan';
 
 type Queryable = Knex | Knex.Transaction;
 
-export type PurgePlan = Record<RetentionCategory, CategoryPlan>;
+export type { PurgePlan };
 
 export interface PurgeRun {
   id: string;
@@ -29,11 +29,12 @@ export interface PurgePageRecord {
   hashedIds: string[];
 }
 
-export async function createPurgeRun(
+/** The purge log of a workflow, opened once: a retried opening returns the first. */
+export async function openPurgeRun(
   db: Queryable,
   run: { siteId: string; workflowId: string; dryRun: boolean; rulesVersion: string; plan: PurgePlan; startedBy: string },
 ): Promise<PurgeRun> {
-  const [row] = await db('purge_runs')
+  await db('purge_runs')
     .insert({
       site_id: run.siteId,
       workflow_id: run.workflowId,
@@ -42,8 +43,9 @@ export async function createPurgeRun(
       plan: JSON.stringify(run.plan),
       started_by: run.startedBy,
     })
-    .returning('*');
-  return fromRow(row);
+    .onConflict('workflow_id')
+    .ignore();
+  return fromRow(await db('purge_runs').where({ workflow_id: run.workflowId }).first());
 }
 
 export async function findPurgeRun(db: Queryable, id: string): Promise<PurgeRun | undefined> {

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { RETENTION_CATEGORIES, type PurgeCounts } from '../core/retention/types';
 import type { createPurgeActivities } from '../activities/purge';
 
@@ -10,7 +10,7 @@ const { purgePage } = proxyActivities<ReturnType<typeof createPurgeActivities>>(
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 20 },
 });
 
-const { finishPurge, dryRunPurge } = proxyActivities<ReturnType<typeof createPurgeActivities>>({
+const { finishPurge, dryRunPurge, openScheduledPurge } = proxyActivities<ReturnType<typeof createPurgeActivities>>({
   // counting queries over a site's expired rows
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 20 },
@@ -22,7 +22,9 @@ export const PURGE_PAGES_PER_RUN = 50;
 
 export interface PurgeInput {
   /** the purge_runs row the API created: the workflow carries its id, never what it purges */
-  purgeId: string;
+  purgeId?: string;
+  /** a purge a schedule started: it opens its purge_runs row itself */
+  siteId?: string;
   dryRun: boolean;
   pageSize?: number;
   /** where a continued run resumes */
@@ -31,7 +33,8 @@ export interface PurgeInput {
 
 /** Started as purge:<site>:<time> (core/workflow-ids): each retention category of the site, in
  * pages of expired rows. */
-export async function purge(input: PurgeInput): Promise<Partial<PurgeCounts>> {
+export async function purge(scheduledOrStarted: PurgeInput): Promise<Partial<PurgeCounts>> {
+  const input = { ...scheduledOrStarted, purgeId: scheduledOrStarted.purgeId ?? (await openPurge(scheduledOrStarted)) };
   if (input.dryRun) return dryRunPurge({ purgeId: input.purgeId });
   const pageSize = input.pageSize ?? PURGE_PAGE_SIZE;
   let { categoryIndex, page, afterKey } = input.resume ?? { categoryIndex: 0, page: 0, afterKey: null };
@@ -56,4 +59,10 @@ export async function purge(input: PurgeInput): Promise<Partial<PurgeCounts>> {
     return continueAsNew<typeof purge>({ ...input, resume: { categoryIndex, page, afterKey } });
   }
   return finishPurge({ purgeId: input.purgeId, status: 'completed' });
+}
+
+/** A schedule starts purge:<site>:scheduled-<time> with the site only: its log is opened here. */
+async function openPurge(input: PurgeInput): Promise<string> {
+  if (!input.siteId) throw new Error('a purge needs a purgeId or a siteId');
+  return openScheduledPurge({ siteId: input.siteId, dryRun: input.dryRun, workflowId: workflowInfo().workflowId });
 }
