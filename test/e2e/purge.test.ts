@@ -102,3 +102,43 @@ describe('retention purges', () => {
     expect(await db('customers').where({ id: ids.recent }).first()).toBeDefined();
   });
 });
+
+describe('retention of staged import rows and of change-log values', () => {
+  let platform: TestPlatform;
+  let officer: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    officer = await platform.tokenFor(['compliance'], [PARIS]);
+  });
+  afterAll(() => platform.stop());
+
+  it('deletes the rows of imports finished more than 90 days ago, and anonymises change-log values older than five years', async () => {
+    const { db } = platform.database;
+    const system = await platform.tokenFor(['integration'], [PARIS]);
+    const csv = ['source_id,givenName,familyName,email,country', 'I-1,Irène,Importée,irene@example.fr,FR', 'I-2,Ivan,Importé,ivan@example.fr,FR', ''].join('\n');
+    const started = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/imports?sourceSystem=crm`, { token: system, rawBody: csv, contentType: 'text/csv' });
+    await platform.client.workflow.getHandle(started.body.workflowId).result();
+    const recent = await onboarded(platform, system, PARIS, 'crm', 'R-1', { givenName: 'Rémi', familyName: 'Récent', email: 'remi@example.fr', country: 'FR' });
+
+    await db('imports').where({ id: started.body.importId }).update({ finished_at: db.raw("now() - interval '100 days'") });
+    const customerIds: string[] = await db('source_records').where('source_id', 'like', 'I-%').pluck('customer_id');
+    await db.transaction(async (trx) => {
+      await trx.raw('ALTER TABLE change_log DISABLE TRIGGER change_log_append_only');
+      await trx('change_log').whereIn('entity_id', customerIds).update({ created_at: trx.raw("now() - interval '6 years'") });
+      await trx.raw('ALTER TABLE change_log ENABLE TRIGGER change_log_append_only');
+    });
+
+    const dryRun = await runPurge(platform, officer, PARIS, { dryRun: true });
+    expect(dryRun.counts).toMatchObject({ sourceRecords: 0, importRows: 2, changeLog: 2 });
+    const log = await runPurge(platform, officer, PARIS, { dryRun: false });
+    expect(log.counts).toMatchObject({ sourceRecords: 0, importRows: 2, changeLog: 2 });
+    expect(await db('import_rows').where({ import_id: started.body.importId })).toHaveLength(0);
+    const redacted = await db('change_log').whereIn('entity_id', customerIds);
+    expect(redacted.map((entry) => [entry.after, entry.redacted_by])).toEqual(customerIds.map(() => [{ redacted: true }, log.workflowId]));
+    // the golden records themselves are kept: only their old lineage values expired
+    expect(await db('customers').whereIn('id', [...customerIds, recent])).toHaveLength(3);
+    // the change log still refuses every other update
+    await expect(db('change_log').whereIn('entity_id', customerIds).update({ action: 'changed' })).rejects.toThrow(/append-only/);
+  });
+});
