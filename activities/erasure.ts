@@ -9,7 +9,7 @@ import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import type { Mailer } from '../runtime/mailer';
 import { appendChange } from '../store/change-log';
-import { findErasureRequest, updateErasureRequest, type ErasureRequest } from '../store/erasure-requests';
+import { erasureDecisionReason, findErasureRequest, updateErasureRequest, type ErasureRequest } from '../store/erasure-requests';
 import { activeHoldsOn } from '../store/legal-holds';
 import { cleanFreeText, redactChangeLog, removeSourceRecords } from '../store/personal-data';
 import { rememberRuleVersion } from '../store/rule-versions';
@@ -101,11 +101,12 @@ export function createErasureActivities({ db, rules, mailer, publicUrl }: Erasur
     /** Records the decision on the request and closes its approval tasks, once. */
     async recordErasureDecision({ requestId, request }: { requestId: string; request: ErasureDecisionRequest }): Promise<void> {
       const status = request.decision === 'approve' ? 'approved' : 'rejected';
+      const reason = await erasureDecisionReason(db, request.decisionId);
       await db.transaction(async (trx) => {
         const changed = await updateErasureRequest(trx, requestId, ['pending_approval'], {
           status,
           decidedBy: request.decidedBy.email,
-          decisionReason: request.reason,
+          decisionReason: reason,
           decided: true,
           finished: status === 'rejected',
         });

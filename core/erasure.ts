@@ -11,8 +11,8 @@ export type ErasureStatus = 'pending_approval' | 'approved' | 'rejected' | 'refu
 
 export interface ErasureDecisionRequest {
   decision: ErasureDecision;
-  /** why: required for a rejection, recorded for an approval */
-  reason: string;
+  /** the stored decision (erasure_decisions) whose reason, free text, stays out of the history */
+  decisionId: string;
   decidedBy: { userId: string; email: string };
 }
 

@@ -76,6 +76,17 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('finished_at', { useTz: true });
   });
 
+  // Each decision sent to an erasure workflow, by update id: the workflow carries this id, so the
+  // officer's free-text reason stays out of the workflow history.
+  await knex.schema.createTable('erasure_decisions', (t) => {
+    t.uuid('id').primary();
+    t.uuid('request_id').notNullable().references('erasure_requests.id');
+    t.text('decision').notNullable();
+    t.text('reason').notNullable();
+    t.text('decided_by').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+
   // Redaction: the change log stays append-only, except that erasure and retention may replace the
   // personal values (before/after) of an entry, inside a transaction that says so.
   await knex.schema.alterTable('change_log', (t) => {
@@ -105,6 +116,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('redacted_by');
     t.dropColumn('redacted_at');
   });
+  await knex.schema.dropTable('erasure_decisions');
   await knex.schema.dropTable('erasure_requests');
   await knex.raw('DROP INDEX source_records_site_updated');
   await knex.schema.dropTable('purge_pages');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ERASURE_DECISIONS, holdRefusal, type ErasureDecision, type ErasureDecisionResult } from '../core/erasure';
+import { ERASURE_DECISIONS, holdRefusal, type ErasureDecision, type ErasureDecisionRequest, type ErasureDecisionResult } from '../core/erasure';
 import { isUuid } from '../core/ids';
 import { foldText } from '../core/matching/keys';
 import { normaliseBirthDate, normalisePhone } from '../core/normalise';
@@ -9,7 +9,7 @@ import { erasureDeadlineFor, lengthOf, shortestDuration } from '../core/retentio
 import type { SiteRulesSource } from '../core/rules/types';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
-import { createErasureRequest, findErasureRequest, type ErasureRequest } from '../store/erasure-requests';
+import { createErasureRequest, findErasureRequest, storeErasureDecision, type ErasureRequest } from '../store/erasure-requests';
 import { activeHoldsOn } from '../store/legal-holds';
 import { canActOnSite, type User } from '../store/users';
 import { AppError, badRequest, conflict, notFound } from '../api/errors';
@@ -168,12 +168,14 @@ export async function decideErasure(
   if (request.status !== 'pending_approval') {
     throw conflict(`this erasure request is already ${request.status}${request.decidedBy ? ` by ${request.decidedBy} at ${request.decidedAt?.toISOString()}` : ''}`);
   }
+  // the reason is stored first and the Update carries its id: free text stays out of the history
+  const decisionId = randomUUID();
+  await storeErasureDecision(deps.db, { id: decisionId, requestId, decision: decision.decision, reason: decision.reason, decidedBy: user.email });
   try {
-    return await deps.client.workflow
-      .getHandle(request.workflowId)
-      .executeUpdate<ErasureDecisionResult, [typeof decision & { decidedBy: { userId: string; email: string } }]>('decideErasure', {
-        args: [{ ...decision, decidedBy: { userId: user.id, email: user.email } }],
-      });
+    return await deps.client.workflow.getHandle(request.workflowId).executeUpdate<ErasureDecisionResult, [ErasureDecisionRequest]>('decideErasure', {
+      updateId: decisionId,
+      args: [{ decision: decision.decision, decisionId, decidedBy: { userId: user.id, email: user.email } }],
+    });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       throw error.cause.type === 'AlreadyDecided' ? conflict(error.cause.message) : new AppError(422, 'decision_refused', error.cause.message);

@@ -104,8 +104,10 @@ describe('proof of erasure', () => {
     const histories = await workflowHistories(platform.client, platform.taskQueue);
     const kinds = [...histories.keys()].map((key) => key.split(':')[0]).sort();
     expect(new Set(kinds)).toEqual(new Set(['erasure', 'import', 'onboarding']));
-    // payloads are decoded, so a value in an input or result would show
-    expect([...histories.values()].some((history) => history.includes('identity checked'))).toBe(true);
+    // payloads are decoded, so a value in an input, result or update would show (ids do)
+    expect([...histories.values()].some((history) => history.includes(`"requestId\\":\\"${filed.body.id}`))).toBe(true);
+    // the officer's free-text reason is stored, not carried in the decision Update
+    expect([...histories.values()].some((history) => history.includes('identity checked'))).toBe(false);
     for (const [workflow, history] of histories) expect({ workflow, found: mentions(history) }).toEqual({ workflow, found: [] });
   });
 });
