@@ -9,7 +9,8 @@ import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import type { Mailer } from '../runtime/mailer';
 import { appendChange } from '../store/change-log';
-import { erasureDecisionReason, findErasureRequest, updateErasureRequest, type ErasureRequest } from '../store/erasure-requests';
+import { findErasureRequest, updateErasureRequest, type ErasureRequest } from '../store/erasure-requests';
+import { decisionNote } from '../store/decision-notes';
 import { activeHoldsOn } from '../store/legal-holds';
 import { cleanFreeText, redactChangeLog, removeSourceRecords } from '../store/personal-data';
 import { rememberRuleVersion } from '../store/rule-versions';
@@ -101,7 +102,7 @@ export function createErasureActivities({ db, rules, mailer, publicUrl }: Erasur
     /** Records the decision on the request and closes its approval tasks, once. */
     async recordErasureDecision({ requestId, request }: { requestId: string; request: ErasureDecisionRequest }): Promise<void> {
       const status = request.decision === 'approve' ? 'approved' : 'rejected';
-      const reason = await erasureDecisionReason(db, request.decisionId);
+      const reason = await decisionNote(db, request.reasonId);
       await db.transaction(async (trx) => {
         const changed = await updateErasureRequest(trx, requestId, ['pending_approval'], {
           status,

@@ -11,8 +11,8 @@ export type ErasureStatus = 'pending_approval' | 'approved' | 'rejected' | 'refu
 
 export interface ErasureDecisionRequest {
   decision: ErasureDecision;
-  /** the stored decision (erasure_decisions) whose reason, free text, stays out of the history */
-  decisionId: string;
+  /** the stored reason (store/decision-notes): free text stays out of the workflow history */
+  reasonId: string;
   decidedBy: { userId: string; email: string };
 }
 

@@ -76,14 +76,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('finished_at', { useTz: true });
   });
 
-  // Each decision sent to an erasure workflow, by update id: the workflow carries this id, so the
-  // officer's free-text reason stays out of the workflow history.
-  await knex.schema.createTable('erasure_decisions', (t) => {
+  // The free text of a decision (an erasure reason, a review comment), stored before the decision
+  // is sent to its workflow: the Update carries the note's id, so the text never reaches a
+  // workflow history, which cannot be erased.
+  await knex.schema.createTable('decision_notes', (t) => {
     t.uuid('id').primary();
-    t.uuid('request_id').notNullable().references('erasure_requests.id');
-    t.text('decision').notNullable();
-    t.text('reason').notNullable();
-    t.text('decided_by').notNullable();
+    t.text('note').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
 
@@ -116,7 +114,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('redacted_by');
     t.dropColumn('redacted_at');
   });
-  await knex.schema.dropTable('erasure_decisions');
+  await knex.schema.dropTable('decision_notes');
   await knex.schema.dropTable('erasure_requests');
   await knex.raw('DROP INDEX source_records_site_updated');
   await knex.schema.dropTable('purge_pages');

@@ -9,7 +9,8 @@ import { erasureDeadlineFor, lengthOf, shortestDuration } from '../core/retentio
 import type { SiteRulesSource } from '../core/rules/types';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
-import { createErasureRequest, findErasureRequest, storeErasureDecision, type ErasureRequest } from '../store/erasure-requests';
+import { createErasureRequest, findErasureRequest, type ErasureRequest } from '../store/erasure-requests';
+import { storeDecisionNote } from '../store/decision-notes';
 import { activeHoldsOn } from '../store/legal-holds';
 import { canActOnSite, type User } from '../store/users';
 import { AppError, badRequest, conflict, notFound } from '../api/errors';
@@ -169,12 +170,10 @@ export async function decideErasure(
     throw conflict(`this erasure request is already ${request.status}${request.decidedBy ? ` by ${request.decidedBy} at ${request.decidedAt?.toISOString()}` : ''}`);
   }
   // the reason is stored first and the Update carries its id: free text stays out of the history
-  const decisionId = randomUUID();
-  await storeErasureDecision(deps.db, { id: decisionId, requestId, decision: decision.decision, reason: decision.reason, decidedBy: user.email });
+  const reasonId = await storeDecisionNote(deps.db, decision.reason);
   try {
     return await deps.client.workflow.getHandle(request.workflowId).executeUpdate<ErasureDecisionResult, [ErasureDecisionRequest]>('decideErasure', {
-      updateId: decisionId,
-      args: [{ decision: decision.decision, decisionId, decidedBy: { userId: user.id, email: user.email } }],
+      args: [{ decision: decision.decision, reasonId, decidedBy: { userId: user.id, email: user.email } }],
     });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {

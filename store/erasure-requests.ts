@@ -86,20 +86,6 @@ export async function updateErasureRequest(
   return updated > 0;
 }
 
-/** Keeps a decision about to be sent to the workflow; its id is the Update id. */
-export async function storeErasureDecision(
-  db: Queryable,
-  decision: { id: string; requestId: string; decision: string; reason: string; decidedBy: string },
-): Promise<void> {
-  await db('erasure_decisions').insert({ id: decision.id, request_id: decision.requestId, decision: decision.decision, reason: decision.reason, decided_by: decision.decidedBy });
-}
-
-export async function erasureDecisionReason(db: Queryable, decisionId: string): Promise<string> {
-  const row = await db('erasure_decisions').where({ id: decisionId }).first('reason');
-  if (!row) throw new Error(`no erasure decision ${decisionId}`);
-  return row.reason;
-}
-
 function fromRow(row: Record<string, any>): ErasureRequest {
   return {
     id: row.id,

@@ -142,7 +142,7 @@ export async function cleanFreeText(trx: Knex.Transaction, pattern: string, eras
   counts.task_comments = await cleanColumns('task_comments', ['comment']);
   counts.task_decisions = await cleanColumns('task_decisions', ['comment']);
   counts.erasure_requests = await cleanColumns('erasure_requests', ['reason', 'decision_reason']);
-  counts.erasure_decisions = await cleanColumns('erasure_decisions', ['reason']);
+  counts.decision_notes = await cleanColumns('decision_notes', ['note']);
   counts.legal_holds = await cleanColumns('legal_holds', ['reason', 'lift_reason']);
   counts.tasks = await trx('tasks').whereRaw('details::text ~* ?', [pattern]).update({ details: '{}' });
   counts.import_rows = await trx('import_rows')
