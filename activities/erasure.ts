@@ -15,6 +15,7 @@ import { activeHoldsOn } from '../store/legal-holds';
 import { cleanFreeText, redactChangeLog, removeSourceRecords } from '../store/personal-data';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { sendOnce } from '../store/sent-emails';
+import { issueActionToken } from '../store/action-tokens';
 import { openTask } from '../store/tasks';
 import { refreshGoldenRecords } from './golden-refresh';
 
@@ -23,6 +24,8 @@ export interface ErasureDeps {
   rules: SiteRulesSource;
   mailer: Mailer;
   publicUrl: string;
+  /** signs email-link tokens (runtime/secrets) */
+  actionTokenSecret: Buffer;
 }
 
 /** When the workflow reminds and escalates (epoch milliseconds, elapsed time from filing). */
@@ -33,7 +36,7 @@ export interface ErasurePlan {
   deadlineAt: number;
 }
 
-export function createErasureActivities({ db, rules, mailer, publicUrl }: ErasureDeps) {
+export function createErasureActivities({ db, rules, mailer, publicUrl, actionTokenSecret }: ErasureDeps) {
   const requestOf = async (requestId: string): Promise<ErasureRequest> => {
     const request = await findErasureRequest(db, requestId);
     if (!request) throw new Error(`no erasure request ${requestId}`);
@@ -84,16 +87,28 @@ export function createErasureActivities({ db, rules, mailer, publicUrl }: Erasur
      * per person and step. */
     async notifyErasureOfficers({ requestId, kind }: { requestId: string; kind: ErasureOfficerMailKind }): Promise<{ sent: number }> {
       const request = await requestOf(requestId);
-      const recipients = new Set<string>();
+      // each recipient's link is bound to the approval task of a site they answer for
+      const taskOfRecipient = new Map<string, string>();
+      const tasks = await db('tasks').where({ workflow_id: workflowIds.erasure(requestId), type: 'erasure_approval' }).select('id', 'site_id');
       for (const siteId of request.siteIds) {
         const { stewardship } = rulesOf(siteId).rules;
-        stewardship.complianceOfficers.forEach((email) => recipients.add(email.toLowerCase()));
-        if (kind === 'escalation') stewardship.backups.forEach((email) => recipients.add(email.toLowerCase()));
+        const taskId = tasks.find((task: { site_id: string }) => task.site_id === siteId)?.id;
+        if (!taskId) throw new Error(`erasure request ${requestId} has no approval task at ${siteId}`);
+        const recipients = [...stewardship.complianceOfficers, ...(kind === 'escalation' ? stewardship.backups : [])];
+        for (const email of recipients) if (!taskOfRecipient.has(email.toLowerCase())) taskOfRecipient.set(email.toLowerCase(), taskId);
       }
-      const mail = erasureOfficerMail(kind, { requestId, siteIds: request.siteIds, deadlineAt: request.deadlineAt.toISOString(), publicUrl });
       let sent = 0;
-      for (const recipient of recipients) {
-        const result = await sendOnce(db, mailer, { to: [recipient], ...mail, idempotencyKey: `${workflowIds.erasure(requestId)}:${kind}:${recipient}` });
+      for (const [recipient, taskId] of taskOfRecipient) {
+        const issueKey = `${workflowIds.erasure(requestId)}:${kind}:${recipient}`;
+        const token = await issueActionToken(db, actionTokenSecret, { taskId, personEmail: recipient, purpose: 'erasure', expiresAt: request.deadlineAt, issueKey });
+        const mail = erasureOfficerMail(kind, {
+          requestId,
+          siteIds: request.siteIds,
+          deadlineAt: request.deadlineAt.toISOString(),
+          publicUrl,
+          link: `${publicUrl}/erasure/${token}`,
+        });
+        const result = await sendOnce(db, mailer, { to: [recipient], ...mail, idempotencyKey: issueKey });
         if (result.sent) sent += 1;
       }
       return { sent };

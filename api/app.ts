@@ -15,6 +15,8 @@ import { legalHoldRoutes } from './routes/legal-holds';
 import { purgeRoutes } from './routes/purges';
 import { erasureRequestRoutes } from './routes/erasure-requests';
 import { purgeScheduleRoutes } from './routes/purge-schedules';
+import { erasurePageRoutes } from './pages/erasure-pages';
+import { decideErasureFromEmailLink } from '../services/erasure-requests';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -58,6 +60,13 @@ export function createApp(context: ApiContext): express.Express {
     reviewPageRoutes({
       db: context.db,
       decide: (request) => decideFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, request),
+    }),
+  );
+
+  app.use(
+    erasurePageRoutes({
+      db: context.db,
+      decide: (decision) => decideErasureFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, decision),
     }),
   );
 

@@ -282,4 +282,36 @@ export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation
   '/api/sites/{site}/purge-schedules/{name}/pause': { post: scheduleCommand('pause', 'Pause a purge schedule (optional body { note })') },
   '/api/sites/{site}/purge-schedules/{name}/unpause': { post: scheduleCommand('unpause', 'Unpause a purge schedule (optional body { note })') },
   '/api/sites/{site}/purge-schedules/{name}/trigger': { post: scheduleCommand('trigger', 'Start a run of the schedule now') },
+  '/erasure/{token}': {
+    get: {
+      operationId: 'erasurePage',
+      summary: 'The page an erasure mail\'s link opens: the request (ids, sites, deadline, counts); changes nothing',
+      tags: ['retention'],
+      security: [],
+      parameters: [{ name: 'token', in: 'path', required: true, description: 'the token of the email link', schema: string }],
+      responses: {
+        '200': { description: 'the page', content: { 'text/html': { schema: string } } },
+        '404': { description: 'the link is not valid (mistyped, tampered, or not an erasure link)', content: { 'text/html': { schema: string } } },
+        '410': { description: 'the link was used or has expired', content: { 'text/html': { schema: string } } },
+      },
+    },
+    post: {
+      operationId: 'erasureDecide',
+      summary: 'The decision posted from that page (form with decision approve or reject, reason and its anti-forgery value)',
+      tags: ['retention'],
+      security: [],
+      parameters: [{ name: 'token', in: 'path', required: true, description: 'the token of the email link', schema: string }],
+      requestBody: {
+        required: true,
+        content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { decision: { enum: ['approve', 'reject'] }, reason: string, csrf: string } } } },
+      },
+      responses: {
+        '200': { description: 'taken', content: { 'text/html': { schema: string } } },
+        '400': { description: 'no decision, or a rejection without a reason', content: { 'text/html': { schema: string } } },
+        '403': { description: 'not sent from the page, or the person may no longer decide', content: { 'text/html': { schema: string } } },
+        '409': { description: 'already decided', content: { 'text/html': { schema: string } } },
+        '410': { description: 'the link was used or has expired', content: { 'text/html': { schema: string } } },
+      },
+    },
+  },
 };

@@ -10,6 +10,8 @@ export interface ErasureMailContext {
   siteIds: string[];
   deadlineAt: string;
   publicUrl: string;
+  /** the recipient's own link to the decision page (works once) */
+  link: string;
 }
 
 export function erasureOfficerMail(kind: ErasureOfficerMailKind, context: ErasureMailContext): { subject: string; text: string } {
@@ -30,8 +32,10 @@ export function erasureOfficerMail(kind: ErasureOfficerMailKind, context: Erasur
     `Sites concerned: ${context.siteIds.join(', ')}`,
     `Legal deadline: ${context.deadlineAt}`,
     '',
-    `Read it: GET ${context.publicUrl}/api/erasure-requests/${context.requestId}`,
-    `Decide it: POST ${context.publicUrl}/api/erasure-requests/${context.requestId}/decision with {"decision": "approve" | "reject", "reason": "..."}`,
+    `Decide from this link (it works once): ${context.link}`,
+    '',
+    `Or through the API: GET ${context.publicUrl}/api/erasure-requests/${context.requestId}`,
+    `and POST ${context.publicUrl}/api/erasure-requests/${context.requestId}/decision with {"decision": "approve" | "reject", "reason": "..."}`,
   ].join('\n');
   return { subject, text };
 }

@@ -12,7 +12,7 @@ import type { Db } from '../runtime/db';
 import { createErasureRequest, findErasureRequest, type ErasureRequest } from '../store/erasure-requests';
 import { storeDecisionNote } from '../store/decision-notes';
 import { activeHoldsOn } from '../store/legal-holds';
-import { canActOnSite, type User } from '../store/users';
+import { canActOnSite, findUserByEmail, type User } from '../store/users';
 import { AppError, badRequest, conflict, notFound } from '../api/errors';
 import { requireAccess } from '../api/auth';
 
@@ -179,6 +179,35 @@ export async function decideErasure(
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       throw error.cause.type === 'AlreadyDecided' ? conflict(error.cause.message) : new AppError(422, 'decision_refused', error.cause.message);
     }
+    throw error;
+  }
+}
+
+/** The decision behind an email link. The link names one person, who must still be a compliance
+ * officer of a site concerned: in the rules (stewardship.complianceOfficers) or as a user with the
+ * role compliance or admin there. */
+export async function decideErasureFromEmailLink(
+  deps: ErasureServiceDeps,
+  link: { requestId: string; personEmail: string; decision: ErasureDecision; reason: string },
+): Promise<{ ok: true; result: ErasureDecisionResult } | { ok: false; status: number; message: string }> {
+  try {
+    const request = await findErasureRequest(deps.db, link.requestId);
+    if (!request) throw notFound(`no erasure request ${link.requestId}`);
+    const email = link.personEmail.toLowerCase();
+    const account = await findUserByEmail(deps.db, email);
+    const listed = request.siteIds.some((siteId) =>
+      (deps.rules.forSite(siteId)?.rules.stewardship.complianceOfficers ?? []).some((officer) => officer.toLowerCase() === email),
+    );
+    const officer: User | undefined =
+      account && account.roles.some((role) => (DECIDE_ROLES as readonly string[]).includes(role)) && request.siteIds.some((siteId) => canActOnSite(account, siteId))
+        ? account
+        : listed
+          ? { id: account?.id ?? `email:${email}`, email, name: account?.name ?? email, roles: ['compliance'], sites: request.siteIds }
+          : undefined;
+    if (!officer) throw new AppError(403, 'forbidden', `${email} may no longer decide erasure requests of ${request.siteIds.join(', ')}`);
+    return { ok: true, result: await decideErasure(deps, officer, request.id, { decision: link.decision, reason: link.reason }) };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, status: error.status, message: error.message };
     throw error;
   }
 }

@@ -13,7 +13,7 @@ export type ValidHolder = Extract<ActionTokenInspection, { state: 'valid' }>;
 
 export const FORGED_REQUEST: MessagePageModel = {
   title: 'Request refused',
-  message: 'This decision was not sent from its review page. Open the link from your email again and decide there.',
+  message: 'This decision was not sent from the page its link opens. Open the link from your email again and decide there.',
 };
 
 /** The holder of a valid link of this purpose, or undefined once a page has said why the link is

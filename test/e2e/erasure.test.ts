@@ -94,4 +94,33 @@ describe('erasure requests', () => {
     expect(stored.body).toMatchObject({ status: 'refused', refusalReason: expect.stringMatching(/POL-42/) });
     expect(await platform.database.db('customers').where({ id: heldId })).toHaveLength(1);
   });
+
+  it('is decided from the link mailed to a compliance officer: the page shows ids and counts only, the form decides once', async () => {
+    const system = await platform.tokenFor(['integration'], [PARIS]);
+    const customerId = await onboarded(platform, system, PARIS, 'crm', 'E-4', { givenName: 'Léonie', familyName: 'Lien', email: 'leonie.lien@example.fr', country: 'FR' });
+    const filed = await file(officer, { customerId, requester: 'privacy@group.example', reason: 'art. 17' });
+    const mails = await waitForMail(platform.database.db, 'dpo@group.example', new RegExp(`${filed.body.id} awaits approval`));
+    const link = /(https?:\/\/\S+\/erasure\/[A-Za-z0-9_-]+)/.exec(mails[0].text ?? '')![1];
+    const path = new URL(link).pathname;
+
+    // an erasure link opens no review page
+    expect((await fetch(`${platform.baseUrl}${path.replace('/erasure/', '/review/')}`)).status).toBe(404);
+    const page = await fetch(link);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain(filed.body.id);
+    expect(html).not.toMatch(/Léonie|Lien|leonie/i);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1];
+    const post = (form: Record<string, string>) =>
+      fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+
+    expect((await post({ decision: 'reject', reason: 'x', csrf: 'forged' })).status).toBe(403);
+    expect((await post({ decision: 'reject', csrf })).status).toBe(400);
+    const rejected = await post({ decision: 'reject', reason: 'the contract still runs', csrf });
+    expect(rejected.status).toBe(200);
+    expect(await rejected.text()).toMatch(/Erasure rejected/);
+    const stored = await erasureRequestPast(platform, officer, filed.body.id, 'pending_approval');
+    expect(stored).toMatchObject({ status: 'rejected', decidedBy: 'dpo@group.example', decisionReason: 'the contract still runs' });
+    expect((await post({ decision: 'approve', csrf })).status).toBe(410);
+  });
 });
