@@ -78,10 +78,7 @@ export async function listHolds(
     await authoriseForCustomer(db, user, filter.customerId);
     return listLegalHolds(db, { customerIds: [filter.customerId], activeOnly: filter.activeOnly });
   }
-  const visibleSites = sitesOf(user, siteIds);
-  const customerIds = await db('source_records').whereIn('site_id', visibleSites).whereNotNull('customer_id').distinct('customer_id').pluck('customer_id');
-  const homeIds = await db('customers').whereIn('home_site_id', visibleSites).pluck('id');
-  return listLegalHolds(db, { customerIds: [...new Set([...customerIds, ...homeIds])], activeOnly: filter.activeOnly });
+  return listLegalHolds(db, { siteIds: sitesOf(user, siteIds), activeOnly: filter.activeOnly });
 }
 
 export async function liftHold(db: Db, user: User, holdId: string, reason: string | null): Promise<LegalHold> {

@@ -43,9 +43,19 @@ export async function findLegalHold(db: Queryable, id: string): Promise<LegalHol
   return row ? fromRow(row) : undefined;
 }
 
-export async function listLegalHolds(db: Queryable, filter: { customerIds?: string[]; activeOnly: boolean }): Promise<LegalHold[]> {
+/** Holds of these customers, or of customers at these sites (fed by a source record there, or at
+ * home there). */
+export async function listLegalHolds(db: Queryable, filter: { customerIds?: string[]; siteIds?: string[]; activeOnly: boolean }): Promise<LegalHold[]> {
   const query = selectHolds(db);
   if (filter.customerIds) query.whereIn('customer_id', filter.customerIds);
+  if (filter.siteIds) {
+    const siteIds = filter.siteIds;
+    query.where((q) =>
+      q
+        .whereIn('customer_id', db('source_records').whereIn('site_id', siteIds).whereNotNull('customer_id').select('customer_id'))
+        .orWhereIn('customer_id', db('customers').whereIn('home_site_id', siteIds).select('id')),
+    );
+  }
   if (filter.activeOnly) query.whereRaw(ACTIVE);
   const rows = await query.orderBy('placed_at', 'desc');
   return rows.map(fromRow);
