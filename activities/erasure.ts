@@ -184,8 +184,8 @@ export function createErasureActivities({ db, rules, mailer, publicUrl, actionTo
         const fed = await removeSourceRecords(trx, sourceRecordIds, 'delete', actor);
         const { removed } = await refreshGoldenRecords(trx, rules, [...new Set([...fed, ...customerIds])], actor);
         counts.customers = removed;
-        const pattern = personalValuePattern(values);
-        const cleaned = pattern ? await cleanFreeText(trx, pattern, ERASED_TEXT, actor) : {};
+        const patterns = { freeText: personalValuePattern(values.freeText), identifiers: personalValuePattern(values.identifiers) };
+        const cleaned = await cleanFreeText(trx, patterns, ERASED_TEXT, actor);
         redacted += cleaned.change_log ?? 0;
         Object.assign(counts, cleaned, { change_log: redacted });
 

@@ -1,5 +1,5 @@
 import { foldText } from './matching/keys';
-import type { CustomerRecord } from './customer';
+import type { CustomerField, CustomerRecord } from './customer';
 
 /** Right-to-erasure requests: the decisions, what the workflow knows, and the person's values that
  * free text (mails, comments, lineage) must be cleaned of. */
@@ -33,23 +33,40 @@ export interface ErasureProof {
   counts: Record<string, number>;
 }
 
-/** Values shorter than this are too common to look for in free text (country codes, initials). */
+/** Values shorter than this are too common to look for in free text (initials, short names). */
 const MIN_VALUE_LENGTH = 4;
-const SKIPPED_FIELDS = new Set(['country']);
 
-/** The person's values as they may appear in free text: as sent, as normalised, in upper and lower
- * case (the database compares case only for ASCII letters in some locales), and folded. */
-export function personalValues(records: readonly CustomerRecord[]): string[] {
-  const values = new Set<string>();
-  for (const record of records) {
-    for (const [field, value] of Object.entries(record)) {
-      if (SKIPPED_FIELDS.has(field) || typeof value !== 'string') continue;
-      for (const form of [value, value.trim(), value.toLowerCase(), value.toUpperCase(), foldText(value) ?? '']) {
-        if (form.trim().length >= MIN_VALUE_LENGTH) values.add(form.trim());
+/** Values that point at one person: safe to match in structured data (lineage, staged rows) of
+ * records not linked to the person, whose whole value is then cleaned. */
+const IDENTIFIER_FIELDS: readonly CustomerField[] = ['email', 'phone', 'nationalId'];
+/** What free text (mails, comments, reasons) may quote: the identifiers, the names and the street.
+ * Only the words themselves are replaced there. City, postcode, country and dates are shared by
+ * too many people to be looked for anywhere. */
+const FREE_TEXT_FIELDS: readonly CustomerField[] = [...IDENTIFIER_FIELDS, 'givenName', 'familyName', 'street', 'addressLine2'];
+
+export interface PersonalValues {
+  identifiers: string[];
+  freeText: string[];
+}
+
+/** The person's values as they may appear elsewhere: as sent, as normalised, in upper and lower
+ * case (the database compares case only for ASCII letters in some locales), folded, and phones
+ * without their separators; longest first. */
+export function personalValues(records: readonly CustomerRecord[]): PersonalValues {
+  const formsOf = (fields: readonly CustomerField[]) => {
+    const values = new Set<string>();
+    for (const record of records) {
+      for (const field of fields) {
+        const value = record[field];
+        if (typeof value !== 'string') continue;
+        const forms = [value, value.toLowerCase(), value.toUpperCase(), foldText(value) ?? ''];
+        if (field === 'phone') forms.push(value.replace(/[\s.()-]/g, ''));
+        for (const form of forms) if (form.trim().length >= MIN_VALUE_LENGTH) values.add(form.trim());
       }
     }
-  }
-  return [...values].sort((a, b) => b.length - a.length);
+    return [...values].sort((a, b) => b.length - a.length);
+  };
+  return { identifiers: formsOf(IDENTIFIER_FIELDS), freeText: formsOf(FREE_TEXT_FIELDS) };
 }
 
 /** One PostgreSQL regular expression that finds any of the values (longest first), so one

@@ -117,42 +117,51 @@ async function detachTasks(trx: Knex.Transaction, where: (q: Knex.QueryBuilder) 
     });
 }
 
-/** Cleans the person's values (a PostgreSQL regular expression, matched case-insensitively) out of
- * every free-text place that may quote them: mails in the outbox, task comments and details,
- * staged import rows, change-log values, and the requests and holds that named them. Returns the
- * rows changed per table. */
-export async function cleanFreeText(trx: Knex.Transaction, pattern: string, erased: string, redactedBy: string): Promise<Record<string, number>> {
-  const replace = (column: string) => trx.raw(`regexp_replace(??, ?, ?, 'gi')`, [column, pattern, erased]);
-  const matches = (column: string) => (q: Knex.QueryBuilder) => q.orWhereRaw('?? ~* ?', [column, pattern]);
-  const cleanColumns = async (table: string, columns: string[]) =>
-    trx(table)
-      .where((q) => columns.forEach((column) => matches(column)(q)))
-      .update(Object.fromEntries(columns.map((column) => [column, replace(column)])));
-
+/** Cleans the person's values out of the places that may hold them without a link to the person.
+ * Free text (mails in the outbox, task comments, decision notes, request and hold reasons): the
+ * words matching `freeText` are replaced. Structured data (change-log values, staged import rows,
+ * task details): a value holding one of the person's `identifiers` is cleaned whole. Both are
+ * PostgreSQL regular expressions matched case-insensitively. Returns the rows changed per table. */
+export async function cleanFreeText(
+  trx: Knex.Transaction,
+  patterns: { freeText?: string; identifiers?: string },
+  erased: string,
+  redactedBy: string,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  counts.outbox_messages = await trx('outbox_messages')
-    .where((q) => ['subject', 'text', 'html'].forEach((column) => matches(column)(q)))
-    .orWhereRaw('EXISTS (SELECT 1 FROM unnest(to_addresses) AS a WHERE a ~* ?)', [pattern])
-    .update({
-      subject: replace('subject'),
-      text: replace('text'),
-      html: replace('html'),
-      to_addresses: trx.raw('ARRAY(SELECT a FROM unnest(to_addresses) AS a WHERE a !~* ?)', [pattern]),
-    });
-  counts.task_comments = await cleanColumns('task_comments', ['comment']);
-  counts.task_decisions = await cleanColumns('task_decisions', ['comment']);
-  counts.erasure_requests = await cleanColumns('erasure_requests', ['reason', 'decision_reason']);
-  counts.decision_notes = await cleanColumns('decision_notes', ['note']);
-  counts.legal_holds = await cleanColumns('legal_holds', ['reason', 'lift_reason']);
-  counts.tasks = await trx('tasks').whereRaw('details::text ~* ?', [pattern]).update({ details: '{}' });
-  counts.import_rows = await trx('import_rows')
-    .whereRaw('record::text ~* ?', [pattern])
-    .orWhereRaw('source_id ~* ?', [pattern])
-    .update({ record: '{}', reason: null, source_id: trx.raw(`'anonymised:' || line_number`) });
-  const entries: string[] = await trx('change_log')
-    .whereNull('redacted_at')
-    .where((q) => q.whereRaw('before::text ~* ?', [pattern]).orWhereRaw('after::text ~* ?', [pattern]))
-    .pluck('id');
-  counts.change_log = await redactChangeLogEntries(trx, entries, redactedBy);
+  const { freeText, identifiers } = patterns;
+  if (freeText) {
+    const replace = (column: string) => trx.raw(`regexp_replace(??, ?, ?, 'gi')`, [column, freeText, erased]);
+    const matches = (column: string) => (q: Knex.QueryBuilder) => q.orWhereRaw('?? ~* ?', [column, freeText]);
+    const cleanColumns = async (table: string, columns: string[]) =>
+      trx(table)
+        .where((q) => columns.forEach((column) => matches(column)(q)))
+        .update(Object.fromEntries(columns.map((column) => [column, replace(column)])));
+    counts.outbox_messages = await trx('outbox_messages')
+      .where((q) => ['subject', 'text', 'html'].forEach((column) => matches(column)(q)))
+      .orWhereRaw('EXISTS (SELECT 1 FROM unnest(to_addresses) AS a WHERE a ~* ?)', [freeText])
+      .update({
+        subject: replace('subject'),
+        text: replace('text'),
+        html: replace('html'),
+        to_addresses: trx.raw('ARRAY(SELECT a FROM unnest(to_addresses) AS a WHERE a !~* ?)', [freeText]),
+      });
+    counts.task_comments = await cleanColumns('task_comments', ['comment']);
+    counts.task_decisions = await cleanColumns('task_decisions', ['comment']);
+    counts.decision_notes = await cleanColumns('decision_notes', ['note']);
+    counts.erasure_requests = await cleanColumns('erasure_requests', ['reason', 'decision_reason']);
+    counts.legal_holds = await cleanColumns('legal_holds', ['reason', 'lift_reason']);
+  }
+  if (identifiers) {
+    counts.tasks = await trx('tasks').whereRaw('details::text ~* ?', [identifiers]).update({ details: '{}' });
+    counts.import_rows = await trx('import_rows')
+      .whereRaw('record::text ~* ?', [identifiers])
+      .update({ record: '{}', reason: null, source_id: trx.raw(`'anonymised:' || line_number`) });
+    const entries: string[] = await trx('change_log')
+      .whereNull('redacted_at')
+      .where((q) => q.whereRaw('before::text ~* ?', [identifiers]).orWhereRaw('after::text ~* ?', [identifiers]))
+      .pluck('id');
+    counts.change_log = await redactChangeLogEntries(trx, entries, redactedBy);
+  }
   return counts;
 }

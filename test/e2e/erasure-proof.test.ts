@@ -85,6 +85,10 @@ describe('proof of erasure', () => {
     await platform.client.workflow.getHandle(started.body.workflowId).result();
     expect((await db('source_records').where({ customer_id: customerId })).map((row) => row.site_id).sort()).toEqual([PARIS, LYON].sort());
 
+    // a neighbour: same city and postcode, otherwise another person
+    const neighbourId = await onboarded(platform, parisSystem, PARIS, 'crm', 'N-1', { givenName: 'Yves', familyName: 'Voisin', email: 'yves.voisin@proof.example', postcode: zelie.postcode, city: zelie.city, birthDate: '1950-02-01', country: 'FR' });
+    const neighbourBefore = await db('change_log').where({ entity_id: neighbourId }).orderBy('id');
+
     // before erasure the search finds her everywhere it should: the search itself works
     expect(await personalDataInDatabase(db)).toEqual(expect.arrayContaining(['source_records.raw', 'customers.record', 'import_rows.record', 'change_log.after']));
 
@@ -96,8 +100,12 @@ describe('proof of erasure', () => {
     await platform.client.workflow.getHandle(filed.body.workflowId).result();
 
     expect(await personalDataInDatabase(db)).toEqual([]);
+    // nothing of anyone else is touched: not the neighbour's records or lineage, nor the sites named in mails
+    expect(await db('change_log').where({ entity_id: neighbourId }).orderBy('id')).toEqual(neighbourBefore);
+    expect((await db('customers').where({ id: neighbourId }).first()).record).toMatchObject({ familyName: 'Voisin', city: 'Lyon' });
     const outbox = await listOutboxMessages(db, { limit: 1000, offset: 0 });
     expect(outbox.length).toBeGreaterThan(0);
+    expect(outbox.some((message) => message.text?.includes(`Sites concerned: ${LYON}, ${PARIS}`))).toBe(true);
     expect(outbox.flatMap((message) => mentions(JSON.stringify(message)))).toEqual([]);
     expect(mentions(logs.join('\n'))).toEqual([]);
 
