@@ -12,6 +12,7 @@ import { findGoldenRecord } from '../store/customers';
 import { rememberDistinctPairs } from '../store/distinct-pairs';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { sendOnce } from '../store/sent-emails';
+import { decisionNote } from '../store/decision-notes';
 import { getSourceRecord, sourceRecordsOfCustomer } from '../store/source-records';
 import { findTask, type Task, type TaskStatus } from '../store/tasks';
 import { giveOwnGoldenRecord, mergeIntoGoldenRecord } from './golden-records';
@@ -109,6 +110,7 @@ export function createReviewActivities({ db, rules, mailer, publicUrl, actionTok
     async recordDecision({ taskId, request, key }: { taskId: string; request: DecisionRequest; key: string }): Promise<void> {
       const task = await taskOf(taskId);
       const { version } = await rulesOf(task.siteId);
+      const comment = request.commentId ? await decisionNote(db, request.commentId) : request.comment;
       await db.transaction(async (trx) => {
         const inserted = await trx('task_decisions')
           .insert({
@@ -117,15 +119,15 @@ export function createReviewActivities({ db, rules, mailer, publicUrl, actionTok
             decided_by: request.decidedBy.userId,
             decided_by_email: request.decidedBy.email,
             via: request.via,
-            comment: request.comment ?? null,
+            comment: comment ?? null,
             rules_version: version,
             idempotency_key: key,
           })
           .onConflict('idempotency_key')
           .ignore()
           .returning('id');
-        if (inserted.length > 0 && request.comment) {
-          await trx('task_comments').insert({ task_id: taskId, author: request.decidedBy.email, comment: request.comment });
+        if (inserted.length > 0 && comment) {
+          await trx('task_comments').insert({ task_id: taskId, author: request.decidedBy.email, comment });
         }
       });
     },

@@ -16,6 +16,12 @@ import { reviewPageRoutes } from './pages/review-pages';
 import { auditReportPageRoutes } from './pages/audit-report-pages';
 import { auditReportSource } from '../services/audit-reports';
 import { decideFromEmailLink } from '../services/reviews';
+import { legalHoldRoutes } from './routes/legal-holds';
+import { purgeRoutes } from './routes/purges';
+import { erasureRequestRoutes } from './routes/erasure-requests';
+import { purgeScheduleRoutes } from './routes/purge-schedules';
+import { erasurePageRoutes } from './pages/erasure-pages';
+import { decideErasureFromEmailLink } from '../services/erasure-requests';
 
 /** The HTTP API: JSON under /api (every call authenticated), health and metrics outside it. */
 export function createApp(context: ApiContext): express.Express {
@@ -51,6 +57,10 @@ export function createApp(context: ApiContext): express.Express {
   api.use(ruleRoutes(context));
   api.use(auditScheduleRoutes(context));
   api.use(auditRoutes(context));
+  api.use(legalHoldRoutes(context));
+  api.use(purgeRoutes(context));
+  api.use(erasureRequestRoutes(context));
+  api.use(purgeScheduleRoutes(context));
   api.use('/outbox', outboxRoutes({ db: context.db, enabled: context.outboxEnabled }));
   app.use('/api', api);
   app.use(outboxPageRoutes({ db: context.db, enabled: context.outboxEnabled }));
@@ -62,6 +72,12 @@ export function createApp(context: ApiContext): express.Express {
   );
 
   app.use(auditReportPageRoutes({ db: context.db, rules: context.rules, source: auditReportSource(context.db) }));
+  app.use(
+    erasurePageRoutes({
+      db: context.db,
+      decide: (decision) => decideErasureFromEmailLink({ db: context.db, rules: context.rules, client: context.temporal, taskQueue: context.taskQueue }, decision),
+    }),
+  );
 
   app.use(unknownRoute);
   app.use(errorHandler(context.log));

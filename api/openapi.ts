@@ -6,6 +6,7 @@ import type { SourceRecordStatus } from '../store/source-records';
 import { REVIEW_DECISIONS } from '../core/review';
 import type { TaskStatus, TaskType } from '../store/tasks';
 import { ROLES } from '../store/users';
+import { retentionPaths } from './openapi-retention';
 
 // Just the parts of OpenAPI 3.1 this document uses, so the compiler checks its shape.
 
@@ -585,6 +586,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'outbox', description: 'emails kept by the embedded SMTP server (one-machine setup only)' },
     { name: 'rules', description: 'published rule files, drafts, diffs, publish and roll back (admins)' },
     { name: 'audits', description: 'periodic quality audits of a site\'s customer data: runs, scorecards, schedules and reports' },
+    { name: 'retention', description: 'legal holds, retention purges and erasure requests' },
   ],
   paths: {
     '/healthz': {
@@ -1220,6 +1222,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
+    ...retentionPaths,
   },
   components: {
     schemas,

@@ -10,6 +10,8 @@ export interface BenchDatabase {
   db: Db;
   /** where the database runs, without credentials */
   description: string;
+  /** a copy of the database as it is now (CREATE DATABASE … TEMPLATE), closed on its own */
+  copy(): Promise<Omit<BenchDatabase, 'copy'>>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,22 @@ async function freshDatabaseOn(serverUrl: string, description: string, stopServe
   return {
     db,
     description,
+    copy: async () => {
+      // a template database may have no other session while it is copied
+      await db.destroy();
+      const copyName = `${name}_copy`;
+      await ensureDatabase(serverUrl, copyName, name);
+      db.initialize();
+      const copy = connectDatabase(databaseUrl(serverUrl, copyName), 2);
+      return {
+        db: copy,
+        description: `a copy of ${name}`,
+        close: async () => {
+          await copy.destroy();
+          await dropDatabase(serverUrl, copyName);
+        },
+      };
+    },
     close: async () => {
       await db.destroy();
       await dropDatabase(serverUrl, name);

@@ -16,6 +16,9 @@ export interface DecisionRequest {
   decidedBy: Decider;
   via: DecisionChannel;
   comment?: string;
+  /** the comment, stored (store/decision-notes) before the decision is sent to the review
+   * workflow, which receives this id instead of the text */
+  commentId?: string;
 }
 
 export interface DecisionResult {

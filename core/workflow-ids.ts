@@ -5,4 +5,6 @@ export const workflowIds = {
   review: (taskId: string) => `review:${taskId}`,
   /** an audit of a site started at a time (schedules add their own time suffix to their id) */
   audit: (siteId: string, time: Date) => `audit:${siteId}:${time.toISOString()}`,
+  purge: (siteId: string, time: Date) => `purge:${siteId}:${time.toISOString()}`,
+  erasure: (requestId: string) => `erasure:${requestId}`,
 };

@@ -6,6 +6,8 @@ import { createAuditReportActivities } from '../activities/audit-reports';
 import { createImportActivities } from '../activities/imports';
 import { createOnboardingActivities } from '../activities/onboarding';
 import { createReviewActivities } from '../activities/reviews';
+import { createPurgeActivities } from '../activities/purge';
+import { createErasureActivities } from '../activities/erasure';
 import { startReviewWorkflow } from '../services/reviews';
 import type { Db } from './db';
 import type { Mailer } from './mailer';
@@ -31,6 +33,8 @@ export function createActivities(deps: WorkerDeps) {
     ...createReviewActivities(deps),
     ...createAuditActivities(deps),
     ...createAuditReportActivities(deps),
+    ...createPurgeActivities(deps),
+    ...createErasureActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { canActOnSite, findUserByEmail } from '../store/users';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import { findTask } from '../store/tasks';
+import { storeDecisionNote } from '../store/decision-notes';
 import { AppError, conflict, forbidden, notFound } from '../api/errors';
 
 export interface ReviewServiceDeps {
@@ -56,8 +57,12 @@ export async function decideReview(deps: ReviewServiceDeps, taskId: string, requ
   }
 }
 
-function sendDecision(deps: ReviewServiceDeps, taskId: string, request: DecisionRequest): Promise<DecisionResult> {
-  return deps.client.workflow.getHandle(workflowIds.review(taskId)).executeUpdate<DecisionResult, [DecisionRequest]>('decide', { args: [request] });
+/** A comment is free text: it is stored first and the Update carries its id, so it never reaches
+ * the workflow history (which erasure cannot reach). */
+async function sendDecision(deps: ReviewServiceDeps, taskId: string, request: DecisionRequest): Promise<DecisionResult> {
+  const { comment, ...rest } = request;
+  const sent: DecisionRequest = comment ? { ...rest, commentId: await storeDecisionNote(deps.db, comment) } : rest;
+  return deps.client.workflow.getHandle(workflowIds.review(taskId)).executeUpdate<DecisionResult, [DecisionRequest]>('decide', { args: [sent] });
 }
 
 function translate(error: unknown): unknown {

@@ -4,7 +4,7 @@ import { hashToken } from './users';
 
 type Queryable = Knex | Knex.Transaction;
 
-export type ActionTokenPurpose = 'review';
+export type ActionTokenPurpose = 'review' | 'erasure';
 
 export interface ActionTokenIssue {
   taskId: string;
@@ -16,7 +16,7 @@ export interface ActionTokenIssue {
 }
 
 export type ActionTokenInspection =
-  | { state: 'valid'; tokenId: string; taskId: string; personEmail: string }
+  | { state: 'valid'; tokenId: string; taskId: string; personEmail: string; purpose: ActionTokenPurpose }
   | { state: 'used'; usedAt: Date }
   | { state: 'expired'; expiredAt: Date }
   | { state: 'unknown' };
@@ -55,11 +55,11 @@ export async function inspectActionToken(db: Queryable, token: string): Promise<
   if (!TOKEN_PATTERN.test(token)) return { state: 'unknown' };
   const row = await db('action_tokens')
     .where({ token_hash: hashToken(token) })
-    .first(['id', 'task_id', 'person_email', 'used_at', 'expires_at', db.raw('expires_at <= now() AS expired')]);
+    .first(['id', 'task_id', 'person_email', 'purpose', 'used_at', 'expires_at', db.raw('expires_at <= now() AS expired')]);
   if (!row) return { state: 'unknown' };
   if (row.used_at) return { state: 'used', usedAt: row.used_at };
   if (row.expired) return { state: 'expired', expiredAt: row.expires_at };
-  return { state: 'valid', tokenId: row.id, taskId: row.task_id, personEmail: row.person_email };
+  return { state: 'valid', tokenId: row.id, taskId: row.task_id, personEmail: row.person_email, purpose: row.purpose };
 }
 
 /** Marks a token used; false when it was used or expired already. One statement, so of two

@@ -3,3 +3,5 @@ export { onboarding } from './onboarding';
 export { importCustomers } from './import';
 export { review } from './review';
 export { auditRun } from './audit';
+export { purge } from './purge';
+export { erasure } from './erasure';

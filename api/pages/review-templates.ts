@@ -87,6 +87,11 @@ const messageTemplate = pages.compile<MessagePageModel & { nonce: string }>(`{{#
 {{/layout}}
 `);
 
+/** Another page that email links open, in the same layout (its model needs title and nonce). */
+export function compileLinkPage<T>(template: string): Handlebars.TemplateDelegate<T & { title: string; nonce: string }> {
+  return pages.compile<T & { title: string; nonce: string }>(`{{#> layout}}\n${template}\n{{/layout}}\n`);
+}
+
 export function renderReviewPage(model: ReviewPageModel, nonce: string): string {
   return reviewTemplate({ ...model, title: `Review: possible duplicate at ${model.task.siteId}`, nonce });
 }

@@ -1,5 +1,6 @@
 import type { AuditRules, SiteAuditRules } from '../audits/types';
 import type { CustomerField } from '../customer';
+import type { RetentionRules } from '../retention/types';
 
 /** The rules in force for one site: rules/global.json with rules/sites/<site>.json merged over it.
  * Every part is required here; the files themselves may leave out what the global file sets. */
@@ -15,6 +16,7 @@ export interface SiteRules {
   review: ReviewRules;
   emailTemplates: EmailTemplates;
   audits: AuditRules;
+  retention: RetentionRules;
 }
 
 export interface SiteIdentity {
@@ -183,6 +185,7 @@ export interface GlobalRuleFile {
   review: ReviewRules;
   emailTemplates: EmailTemplates;
   audits: AuditRules;
+  retention: RetentionRules;
   /** how admins publish rule changes (global file only) */
   administration?: AdministrationRules;
 }

@@ -9,6 +9,7 @@ import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
 import { globalAuditErrors, siteAuditErrors } from './validate-audits';
 import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
 import { auditReportTemplateErrors, missingAuditReportErrors } from './validate-audit-report';
+import { globalRetentionErrors, siteRetentionErrors } from './validate-retention';
 
 /** Everything wrong with rules/global.json: schema errors first; the semantic checks run only on a
  * file that fits the schema, so they can trust its shape. */
@@ -25,6 +26,7 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
     ...globalAuditErrors(global, file),
     ...missingAuditReportErrors(global, file),
     ...auditReportTemplateErrors(global, file),
+    ...globalRetentionErrors(global, file),
   ];
 }
 
@@ -44,6 +46,7 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
     ...stewardErrors(merged, file),
     ...siteAuditErrors(site, global, file),
     ...auditReportTemplateErrors(site, file),
+    ...siteRetentionErrors(site, merged.retention, global, file),
   ];
 }
 

@@ -49,7 +49,7 @@ export interface TestPlatform {
 /** The platform in-process on the shared test servers: its own database, task queue, worker and
  * API on a free port. */
 export async function startTestPlatform(
-  options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number; rulesPollMs?: number } = {},
+  options: { rulesDir?: string; withWorker?: boolean; onboardingWaitMs?: number; rulesPollMs?: number; log?: (line: string) => void } = {},
 ): Promise<TestPlatform> {
   quietWorkerRuntime();
   const servers = testServers();
@@ -99,7 +99,7 @@ export async function startTestPlatform(
       onboardingWaitMs: options.onboardingWaitMs ?? 10_000,
       publicUrl: baseUrl,
       outboxEnabled: true,
-      log: () => undefined,
+      log: options.log ?? (() => undefined),
       rulesPublished: () => rules.refresh(),
     }),
   );

@@ -31,6 +31,7 @@ describe('mergeSiteRules', () => {
       'fields',
       'matching',
       'normalisation',
+      'retention',
       'review',
       'site',
       'sla',
