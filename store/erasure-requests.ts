@@ -23,19 +23,11 @@ export interface ErasureRequest {
   finishedAt: Date | null;
 }
 
-export interface NewErasureRequest {
-  id: string;
-  customerIds: string[];
-  sourceRecordIds: string[];
-  siteIds: string[];
-  requester: string;
-  reason: string;
-  requestedBy: string;
-  deadlineAt: Date;
-  workflowId: string;
-  status?: ErasureStatus;
-  refusalReason?: string;
-}
+/** What filing stores; the rest is filled in as the request is decided and carried out. */
+export type NewErasureRequest = Pick<
+  ErasureRequest,
+  'id' | 'customerIds' | 'sourceRecordIds' | 'siteIds' | 'requester' | 'reason' | 'requestedBy' | 'deadlineAt' | 'workflowId'
+> & { status?: ErasureStatus; refusalReason?: string };
 
 export async function createErasureRequest(db: Queryable, request: NewErasureRequest): Promise<ErasureRequest> {
   const [row] = await db('erasure_requests')

@@ -22,17 +22,8 @@ export interface RulePublication {
 
 export type RulePublicationSummary = Omit<RulePublication, 'content' | 'fileText'>;
 
-export interface NewRulePublication {
-  scope: string;
-  version: number;
-  content: unknown;
-  fileText: string;
-  contentHash: string;
-  author: string;
-  comment: string;
-  approvedBy?: string | null;
-  restoresVersion?: number | null;
-}
+export type NewRulePublication = Pick<RulePublication, 'scope' | 'version' | 'content' | 'fileText' | 'contentHash' | 'author' | 'comment'> &
+  Partial<Pick<RulePublication, 'approvedBy' | 'restoresVersion'>>;
 
 const SUMMARY_COLUMNS = [
   'p.id',
