@@ -1,4 +1,5 @@
 import type { HttpMethod, Operation, Schema } from './openapi';
+import { PURGE_SCHEDULE_DOC, schedulePaths } from './openapi-schedules';
 
 // Retention, erasure and legal holds, kept apart so the main document stays readable; the
 // component references ($ref) point into the main document.
@@ -109,33 +110,6 @@ const erasureRequest: Schema = {
   required: ['id', 'status', 'customerIds', 'sourceRecordIds', 'siteIds', 'requester', 'reason', 'deadlineAt', 'workflowId'],
 };
 
-const purgeSchedule: Schema = {
-  type: 'object',
-  properties: {
-    name: string,
-    scheduleId: { type: 'string', description: 'purge-schedule:<site>:<name>' },
-    cron: string,
-    timeZone: { type: 'string', description: 'the site\'s time zone, in which cron is read' },
-    paused: { type: 'boolean' },
-    note: string,
-    input: { type: 'object', description: 'what each run starts with: { siteId, dryRun }' },
-    nextRuns: { type: 'array', items: dateTime },
-    recentRuns: { type: 'array', items: { type: 'object', properties: { scheduledAt: dateTime, workflowId: { type: 'string', description: 'purge:<site>:scheduled-<time>' } } } },
-  },
-  required: ['name', 'scheduleId', 'cron', 'paused', 'nextRuns', 'recentRuns'],
-};
-const siteParameter = { $ref: '#/components/parameters/Site' };
-const nameParameter = { name: 'name', in: 'path' as const, required: true, description: 'the schedule\'s name', schema: string };
-const noteBody: Operation['requestBody'] = { required: false, content: { 'application/json': { schema: { type: 'object', properties: { note: string } } } } };
-const scheduleCommand = (command: 'pause' | 'unpause' | 'trigger', summary: string): Operation => ({
-  operationId: `${command}PurgeSchedule`,
-  summary,
-  tags: ['retention'],
-  parameters: [siteParameter, nameParameter],
-  ...(command === 'trigger' ? {} : { requestBody: noteBody }),
-  responses: { '200': json(purgeSchedule, 'the schedule now'), '400': error('BadRequest'), ...guarded, '404': error('NotFound') },
-});
-
 export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation>>> = {
   '/api/legal-holds': {
     post: {
@@ -242,46 +216,7 @@ export const retentionPaths: Record<string, Partial<Record<HttpMethod, Operation
       },
     },
   },
-  '/api/sites/{site}/purge-schedules': {
-    post: {
-      operationId: 'createPurgeSchedule',
-      summary: 'Schedule purges (or dry runs) of a site with a cron expression in the site\'s time zone (compliance officers and admins of the site)',
-      tags: ['retention'],
-      parameters: [siteParameter],
-      requestBody: body({
-        type: 'object',
-        properties: { name: string, cron: { type: 'string', examples: ['0 3 * * 0'] }, dryRun: { type: 'boolean' }, paused: { type: 'boolean' }, note: string },
-        required: ['name', 'cron', 'dryRun'],
-      }),
-      responses: { '201': json(purgeSchedule, 'created'), '400': error('BadRequest'), ...guarded, '404': error('UnknownSite'), '409': errorBecause('a schedule of that name exists at the site') },
-    },
-    get: {
-      operationId: 'listPurgeSchedules',
-      summary: 'The purge schedules of a site (listed by Temporal a moment after a change)',
-      tags: ['retention'],
-      parameters: [siteParameter],
-      responses: { '200': json({ type: 'object', properties: { schedules: { type: 'array', items: purgeSchedule } }, required: ['schedules'] }, 'the schedules'), ...guarded, '404': error('UnknownSite') },
-    },
-  },
-  '/api/sites/{site}/purge-schedules/{name}': {
-    get: {
-      operationId: 'getPurgeSchedule',
-      summary: 'A purge schedule: cron, state, next and recent runs',
-      tags: ['retention'],
-      parameters: [siteParameter, nameParameter],
-      responses: { '200': json(purgeSchedule, 'the schedule'), ...guarded, '404': error('NotFound') },
-    },
-    delete: {
-      operationId: 'deletePurgeSchedule',
-      summary: 'Delete a purge schedule (runs already started go on)',
-      tags: ['retention'],
-      parameters: [siteParameter, nameParameter],
-      responses: { '204': { description: 'deleted' }, ...guarded, '404': error('NotFound') },
-    },
-  },
-  '/api/sites/{site}/purge-schedules/{name}/pause': { post: scheduleCommand('pause', 'Pause a purge schedule (optional body { note })') },
-  '/api/sites/{site}/purge-schedules/{name}/unpause': { post: scheduleCommand('unpause', 'Unpause a purge schedule (optional body { note })') },
-  '/api/sites/{site}/purge-schedules/{name}/trigger': { post: scheduleCommand('trigger', 'Start a run of the schedule now') },
+  ...schedulePaths(PURGE_SCHEDULE_DOC),
   '/erasure/{token}': {
     get: {
       operationId: 'erasurePage',

@@ -7,6 +7,7 @@ import { REVIEW_DECISIONS } from '../core/review';
 import type { TaskStatus, TaskType } from '../store/tasks';
 import { ROLES } from '../store/users';
 import { retentionPaths } from './openapi-retention';
+import { AUDIT_SCHEDULE_DOC, PURGE_SCHEDULE_DOC, scheduleSchemas, schedulePaths, scheduleTiming } from './openapi-schedules';
 
 // Just the parts of OpenAPI 3.1 this document uses, so the compiler checks its shape.
 
@@ -447,40 +448,9 @@ const schemas: Record<string, Schema> = {
     changes: ref('RuleChanges'),
     text: { type: 'string', description: 'unified diff of the two files' },
   }),
-  AuditScheduleTiming: {
-    type: 'object',
-    description: 'When audits run: cron or interval (not both), read in timeZone.',
-    properties: {
-      cron: { type: 'string', description: 'five fields: minute hour day-of-month month day-of-week, or @daily, @weekly, …', examples: ['0 6 * * 1'] },
-      interval: { type: 'string', description: 'ISO 8601 in weeks to minutes (P1D, PT12H) or short (1d, 12h, 2w); at least one hour', examples: ['P1D'] },
-      timeZone: { type: 'string', description: 'IANA time zone', examples: ['Europe/Paris'] },
-    },
-  },
-  AuditScheduleRequest: {
-    allOf: [ref('AuditScheduleTiming'), { type: 'object', properties: { siteId: string, note: { type: 'string', maxLength: 500 } }, required: ['siteId', 'timeZone'] }],
-  },
-  AuditScheduleChange: {
-    allOf: [
-      ref('AuditScheduleTiming'),
-      { type: 'object', properties: { paused: { type: 'boolean', description: 'true pauses, false resumes' }, note: { type: 'string', maxLength: 500 } } },
-    ],
-  },
-  AuditSchedule: record(
-    {
-      id: { type: 'string', examples: ['audit-schedule:fr-paris-hq:9f2c41d0'] },
-      siteId: string,
-      cron: nullable(string),
-      interval: nullable(string),
-      timeZone: string,
-      status: { enum: ['active', 'paused', 'missing'], description: 'missing: the Temporal schedule was deleted outside the API; DELETE clears the record' },
-      note: nullable(string),
-      createdBy: { type: 'string', description: 'user id' },
-      createdAt: dateTime,
-      nextRunTimes: arrayOf(dateTime),
-      recentRuns: arrayOf(record({ workflowId: { type: 'string', examples: ['audit:fr-paris-hq:9f2c41d0-2026-11-30T05:00:00Z'] }, scheduledAt: dateTime, startedAt: dateTime })),
-    },
-    'A Temporal Schedule that starts the audit of one site.',
-  ),
+  ScheduleTiming: scheduleTiming,
+  ...scheduleSchemas(AUDIT_SCHEDULE_DOC),
+  ...scheduleSchemas(PURGE_SCHEDULE_DOC),
   CheckScore: record(
     {
       checkId: string,
@@ -1135,71 +1105,7 @@ export const openApiDocument: OpenApiDocument = {
         },
       },
     },
-    '/api/audit-schedules': {
-      post: {
-        operationId: 'createAuditSchedule',
-        summary: 'Schedule the audit of a site (compliance and admins of the site)',
-        description: 'A Temporal Schedule that starts the workflow auditRun as audit:<site>:<schedule suffix>-<scheduled time>; a run still going when the next is due makes the next one skip.',
-        tags: ['audits'],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('AuditScheduleRequest') } } },
-        responses: {
-          '201': json(ref('AuditSchedule'), 'scheduled'),
-          '400': errorResponse('a bad cron, interval or time zone, or no siteId: details.field names the field'),
-          ...guarded,
-          '404': responseRef('UnknownSite'),
-        },
-      },
-      get: {
-        operationId: 'listAuditSchedules',
-        summary: 'The audit schedules of the caller\'s sites',
-        tags: ['audits'],
-        parameters: [queryParameter('site', 'only this site')],
-        responses: { '200': json(record({ schedules: arrayOf(ref('AuditSchedule')) }), 'the schedules'), ...guarded, '404': responseRef('UnknownSite') },
-      },
-    },
-    '/api/audit-schedules/{id}': {
-      get: {
-        operationId: 'getAuditSchedule',
-        summary: 'An audit schedule, its next and recent runs',
-        tags: ['audits'],
-        parameters: [pathParameter('id', 'schedule id')],
-        responses: { '200': json(ref('AuditSchedule'), 'the schedule'), ...guarded, '404': responseRef('NotFound') },
-      },
-      patch: {
-        operationId: 'changeAuditSchedule',
-        summary: 'Pause, resume, or change the timing of an audit schedule',
-        tags: ['audits'],
-        parameters: [pathParameter('id', 'schedule id')],
-        requestBody: { required: true, content: { 'application/json': { schema: ref('AuditScheduleChange') } } },
-        responses: {
-          '200': json(ref('AuditSchedule'), 'the schedule as changed'),
-          '400': errorResponse('a bad value: details.field names the field'),
-          ...guarded,
-          '404': responseRef('NotFound'),
-        },
-      },
-      delete: {
-        operationId: 'deleteAuditSchedule',
-        summary: 'Delete an audit schedule (runs already started go on)',
-        tags: ['audits'],
-        parameters: [pathParameter('id', 'schedule id')],
-        responses: { '204': { description: 'deleted' }, ...guarded, '404': responseRef('NotFound') },
-      },
-    },
-    '/api/audit-schedules/{id}/trigger': {
-      post: {
-        operationId: 'triggerAuditSchedule',
-        summary: 'Run the audit now (409 while a run of this schedule is still going)',
-        tags: ['audits'],
-        parameters: [pathParameter('id', 'schedule id')],
-        responses: {
-          '202': json(record({ scheduleId: string, triggered: { const: true } }), 'asked Temporal to start a run: GET the schedule for its recentRuns'),
-          ...guarded,
-          '404': responseRef('NotFound'),
-          '409': errorResponse('a run of this schedule is still going (details.workflowId names it): trigger again when it has finished'),
-        },
-      },
-    },
+    ...schedulePaths(AUDIT_SCHEDULE_DOC),
     '/audits/{runId}': {
       get: {
         operationId: 'auditReportPage',

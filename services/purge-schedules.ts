@@ -1,13 +1,24 @@
 import type { PurgeInput } from '../workflows/purge';
 import { badRequest } from '../api/errors';
-import type { SiteScheduleKind } from './site-schedules';
+import type { ScheduleKind } from './schedules';
 
-/** Purge schedules are site schedules (services/site-schedules) that start the purge workflow
- * with the site only: each run opens its own purge log under the rules in force when it runs. */
-export const PURGE_SCHEDULES: SiteScheduleKind = { kind: 'purge', workflowType: 'purge' };
-
-export function purgeScheduleInput(siteId: string, body: unknown): PurgeInput {
-  const dryRun = (body as { dryRun?: unknown } | undefined)?.dryRun;
-  if (typeof dryRun !== 'boolean') throw badRequest('dryRun is required: true for scheduled dry runs, false for scheduled purges');
-  return { siteId, dryRun };
+export interface PurgeScheduleOptions {
+  /** true: each run only counts what has expired */
+  dryRun: boolean;
 }
+
+/** Purge schedules (services/schedules) start the purge workflow with the site and dryRun only:
+ * each run opens its own purge log under the rules in force when it runs. */
+export const PURGE_SCHEDULES: ScheduleKind<PurgeScheduleOptions> = {
+  kind: 'purge',
+  workflowType: 'purge',
+  input: (siteId, { dryRun }): PurgeInput => ({ siteId, dryRun }),
+  parseOptions(body, current) {
+    if (body.dryRun === undefined && current) return current;
+    if (typeof body.dryRun !== 'boolean') {
+      throw badRequest('dryRun is required, true or false: true for scheduled dry runs, false for scheduled purges', { field: 'dryRun' });
+    }
+    return { dryRun: body.dryRun };
+  },
+  optionFields: ['dryRun'],
+};

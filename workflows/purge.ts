@@ -61,7 +61,8 @@ export async function purge(scheduledOrStarted: PurgeInput): Promise<Partial<Pur
   return finishPurge({ purgeId: input.purgeId, status: 'completed' });
 }
 
-/** A schedule starts purge:<site>:scheduled-<time> with the site only: its log is opened here. */
+/** A schedule (services/purge-schedules) starts purge:<site>:<schedule suffix>-<time> with the
+ * site and dryRun only: its log is opened here. */
 async function openPurge(input: PurgeInput): Promise<string> {
   if (!input.siteId) throw new Error('a purge needs a purgeId or a siteId');
   return openScheduledPurge({ siteId: input.siteId, dryRun: input.dryRun, workflowId: workflowInfo().workflowId });

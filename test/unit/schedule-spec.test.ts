@@ -1,6 +1,6 @@
-import { cronProblem, isSpecProblem, parseAuditScheduleSpec } from '../../core/audits/schedule-spec';
+import { cronProblem, isSpecProblem, parseScheduleSpec } from '../../core/schedule-spec';
 
-describe('cron expressions of audit schedules', () => {
+describe('cron expressions of schedules', () => {
   it.each(['0 6 * * 1', '30 2 * * *', '*/15 0-6 1,15 jan-jun mon-fri', '0 6 1 1 *', '@daily', '@weekly', '  0 6 * * 1  '])('takes %p', (cron) => {
     expect(cronProblem(cron)).toBeUndefined();
   });
@@ -26,9 +26,9 @@ describe('cron expressions of audit schedules', () => {
   });
 });
 
-describe('parseAuditScheduleSpec', () => {
+describe('parseScheduleSpec', () => {
   it('reads a cron expression in a time zone', () => {
-    expect(parseAuditScheduleSpec({ cron: ' 0 6 * * 1 ', timeZone: 'Europe/Paris' })).toEqual({ cron: '0 6 * * 1', timeZone: 'Europe/Paris' });
+    expect(parseScheduleSpec({ cron: ' 0 6 * * 1 ', timeZone: 'Europe/Paris' })).toEqual({ cron: '0 6 * * 1', timeZone: 'Europe/Paris' });
   });
 
   it.each([
@@ -41,7 +41,7 @@ describe('parseAuditScheduleSpec', () => {
     ['2w', 14 * 86_400_000],
     ['90m', 90 * 60_000],
   ])('reads the interval %p as %p ms, kept as written', (interval, intervalMs) => {
-    expect(parseAuditScheduleSpec({ interval, timeZone: 'UTC' })).toEqual({ interval, intervalMs, timeZone: 'UTC' });
+    expect(parseScheduleSpec({ interval, timeZone: 'UTC' })).toEqual({ interval, intervalMs, timeZone: 'UTC' });
   });
 
   it.each([
@@ -58,14 +58,14 @@ describe('parseAuditScheduleSpec', () => {
     [{ interval: 'daily', timeZone: 'UTC' }, 'interval'],
     [{ interval: 24, timeZone: 'UTC' }, 'interval'],
   ])('refuses %p naming the field %p', (input, field) => {
-    const result = parseAuditScheduleSpec(input);
+    const result = parseScheduleSpec(input);
     expect(isSpecProblem(result) && result.field).toBe(field);
     expect(isSpecProblem(result) && result.message).toContain(field);
   });
 
   it('fills a change in from the current spec: a new zone keeps the timing, a new timing keeps the zone', () => {
     const current = { cron: '0 6 * * 1', timeZone: 'Europe/Paris' };
-    expect(parseAuditScheduleSpec({ timeZone: 'Europe/Berlin' }, current)).toEqual({ cron: '0 6 * * 1', timeZone: 'Europe/Berlin' });
-    expect(parseAuditScheduleSpec({ interval: 'P1W' }, current)).toEqual({ interval: 'P1W', intervalMs: 7 * 86_400_000, timeZone: 'Europe/Paris' });
+    expect(parseScheduleSpec({ timeZone: 'Europe/Berlin' }, current)).toEqual({ cron: '0 6 * * 1', timeZone: 'Europe/Berlin' });
+    expect(parseScheduleSpec({ interval: 'P1W' }, current)).toEqual({ interval: 'P1W', intervalMs: 7 * 86_400_000, timeZone: 'Europe/Paris' });
   });
 });

@@ -1,7 +1,8 @@
-import { nominalMilliseconds, parseIsoDuration } from '../rules/duration';
+import { nominalMilliseconds, parseIsoDuration } from './rules/duration';
 
-/** When an audit schedule fires: a cron expression or a fixed interval, read in an IANA zone. */
-export type AuditScheduleSpec = CronSpec | IntervalSpec;
+/** When a schedule (of audits, of purges) fires: a cron expression or a fixed interval, read in
+ * an IANA zone. */
+export type ScheduleSpec = CronSpec | IntervalSpec;
 
 export interface CronSpec {
   cron: string;
@@ -16,7 +17,7 @@ export interface IntervalSpec {
 }
 
 /** What a caller asked for, before it is checked. */
-export interface AuditScheduleSpecInput {
+export interface ScheduleSpecInput {
   cron?: unknown;
   interval?: unknown;
   timeZone?: unknown;
@@ -29,7 +30,8 @@ export interface SpecProblem {
 }
 
 const HOUR = 3_600_000;
-/** Audits scan whole tables: more often than hourly would mostly be skipped as overlapping. */
+/** Audits and purges scan a site's tables: more often than hourly would mostly be skipped as
+ * overlapping. */
 const MIN_INTERVAL_MS = HOUR;
 const SHORT_INTERVAL = /^(\d+)([mhdw])$/;
 const SHORT_UNIT_MS: Record<string, number> = { m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR };
@@ -47,7 +49,7 @@ const CRON_FIELDS = [
 
 /** The checked spec, or the problem with the field that is wrong. `current` fills in what a
  * change leaves out (the time zone, or the timing when only the zone changes). */
-export function parseAuditScheduleSpec(input: AuditScheduleSpecInput, current?: AuditScheduleSpec): AuditScheduleSpec | SpecProblem {
+export function parseScheduleSpec(input: ScheduleSpecInput, current?: ScheduleSpec): ScheduleSpec | SpecProblem {
   const timeZone = input.timeZone ?? current?.timeZone;
   if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) {
     return { field: 'timeZone', message: 'timeZone must be an IANA time zone such as Europe/Paris or UTC' };
@@ -71,7 +73,7 @@ export function parseAuditScheduleSpec(input: AuditScheduleSpecInput, current?: 
   return { field: 'cron', message: 'give cron (e.g. "0 6 * * 1") or interval (e.g. "P1D" or "1d")' };
 }
 
-export function isSpecProblem(value: AuditScheduleSpec | SpecProblem): value is SpecProblem {
+export function isSpecProblem(value: ScheduleSpec | SpecProblem): value is SpecProblem {
   return 'field' in value;
 }
 
