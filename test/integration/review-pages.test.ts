@@ -201,7 +201,10 @@ describe('the review pages that email links open', () => {
     const token = await tokenFor(await openReviewTask());
     const csrf = csrfOf((await open(token)).html);
     const results = await Promise.all([post(token, { csrf, decision: 'merge' }), post(token, { csrf, decision: 'keepDistinct' })]);
-    expect(results.map((result) => result.status).sort()).toEqual([200, 410]);
+    const [winner, loser] = results.map((result) => result.status).sort();
+    expect(winner).toBe(200);
+    // the loser finds the link used (410), or, when the winner's decision landed first, the task decided (409)
+    expect([409, 410]).toContain(loser);
     expect(decisions).toHaveLength(1);
   });
 
