@@ -1,15 +1,10 @@
 import type { Knex } from 'knex';
-import { CUSTOMER_FIELDS } from '../core/customer';
 import { checkSql } from './audit-check-sql';
 import type { AuditRunPlan } from './audit-runs';
+import { evaluatedRowsSql } from './audit-rows';
 import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
 
 type Queryable = Knex | Knex.Transaction;
-
-
-/** The rows a site's audit reads: its current source records, as normalised. Rejected records
- * never entered the data, and a record still being received has no normalised form yet. */
-const AUDITED_ROWS = `s.status <> 'rejected' AND s.record IS NOT NULL`;
 
 export interface PageResult {
   rows: number;
@@ -43,11 +38,6 @@ export interface PageInput {
  * check only then: nothing is sorted, nothing multiplied by the number of checks. */
 export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragment {
   const checks = run.checks.map((check) => checkSql(check, run.context));
-  const fields = rawSql(CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', '));
-  const verdicts = joinSql(
-    checks.map((check, index) => sql`${check.applies} AS a${rawIndex(index)}, ${check.reason} AS r${rawIndex(index)}`),
-    ',\n',
-  );
   const aggregates = joinSql(
     checks.map((_check, index) => {
       const [a, r] = [rawSql(`a${index}`), rawSql(`r${index}`)];
@@ -62,20 +52,7 @@ export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragm
     ', ',
   );
   return sql`
-    WITH page AS MATERIALIZED (
-      SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s
-      WHERE s.site_id = ${run.siteId} AND ${rawSql(AUDITED_ROWS)} AND s.id > ${page.afterId}::uuid
-      ORDER BY s.id LIMIT ${page.pageSize}::int
-    ),
-    open_reviews AS (
-      SELECT DISTINCT source_record_id FROM tasks
-      WHERE site_id = ${run.siteId} AND type = 'duplicate_review' AND status = 'open' AND source_record_id IS NOT NULL
-    ),
-    evaluated AS MATERIALIZED (
-      SELECT sr.id, ${verdicts}
-      FROM (SELECT page.*, o.source_record_id IS NOT NULL AS open_duplicate_review
-            FROM page LEFT JOIN open_reviews o ON o.source_record_id = page.id) sr
-    ),
+    WITH ${evaluatedRowsSql(run.siteId, checks, { afterId: page.afterId, pageSize: page.pageSize })},
     totals AS (SELECT ${aggregates} FROM evaluated),
     per_check AS (
       SELECT c.check_id, c.checked, c.ids, c.reasons
