@@ -1,7 +1,7 @@
 import { jsonEqual } from '../json';
 import type { SiteRules } from '../rules/types';
 import { checksNeedingFixTasks, scoreCheck } from './scorecard';
-import type { AuditCheck, AuditRules, Severity } from './types';
+import type { AuditRules, CheckScore, Severity } from './types';
 
 /** What a draft of the rules would do to a site's audit scorecard, from the counts of its checks
  * over the same rows under the rules in force and under the draft. Figures and check ids only. */
@@ -62,8 +62,8 @@ export function auditInputsChanged(current: SiteRules, draft: SiteRules): boolea
 }
 
 export function auditImpact(now: AuditSide, draft: AuditSide): AuditImpact {
-  const scoresNow = scoresOf(now);
-  const scoresDraft = scoresOf(draft);
+  const [scoredNow, scoredDraft] = [scored(now), scored(draft)];
+  const [scoresNow, scoresDraft] = [verdictsById(scoredNow), verdictsById(scoredDraft)];
   const checksNow = new Map(now.audits.checks.map((check) => [check.id, check]));
   const checksDraft = new Map(draft.audits.checks.map((check) => [check.id, check]));
   const checks: CheckImpact[] = [
@@ -80,20 +80,17 @@ export function auditImpact(now: AuditSide, draft: AuditSide): AuditImpact {
     removed: checks.filter((check) => check.change === 'removed').map((check) => check.checkId),
     wouldStartFailing: checks.filter((check) => check.draft && !check.draft.passed && (check.now?.passed ?? true)).map((check) => check.checkId),
     wouldStartPassing: checks.filter((check) => check.now && !check.now.passed && check.draft?.passed).map((check) => check.checkId),
-    fixTaskChecks: { now: fixTaskChecksOf(now), draft: fixTaskChecksOf(draft) },
+    fixTaskChecks: {
+      now: checksNeedingFixTasks(scoredNow, now.audits.fixTasks.minSeverity),
+      draft: checksNeedingFixTasks(scoredDraft, draft.audits.fixTasks.minSeverity),
+    },
   };
 }
 
-function scoresOf(side: AuditSide): Map<string, CheckVerdict> {
-  return new Map(side.audits.checks.map((check, index) => [check.id, verdictOf(check, side.counts[index] ?? { rowsChecked: 0, rowsFailed: 0 })]));
+function scored(side: AuditSide): CheckScore[] {
+  return side.audits.checks.map((check, index) => scoreCheck(check, side.counts[index]?.rowsChecked ?? 0, side.counts[index]?.rowsFailed ?? 0));
 }
 
-function verdictOf(check: AuditCheck, counts: CheckCounts): CheckVerdict {
-  const { rowsChecked, rowsFailed, failedPercent, threshold, severity, passed } = scoreCheck(check, counts.rowsChecked, counts.rowsFailed);
-  return { rowsChecked, rowsFailed, failedPercent, threshold, severity, passed };
-}
-
-function fixTaskChecksOf(side: AuditSide): string[] {
-  const scores = side.audits.checks.map((check, index) => scoreCheck(check, side.counts[index]?.rowsChecked ?? 0, side.counts[index]?.rowsFailed ?? 0));
-  return checksNeedingFixTasks(scores, side.audits.fixTasks.minSeverity);
+function verdictsById(scores: readonly CheckScore[]): Map<string, CheckVerdict> {
+  return new Map(scores.map(({ checkId, rowsChecked, rowsFailed, failedPercent, threshold, severity, passed }) => [checkId, { rowsChecked, rowsFailed, failedPercent, threshold, severity, passed }]));
 }
