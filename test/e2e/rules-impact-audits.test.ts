@@ -1,3 +1,6 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { openApiDocument } from '../../api/openapi';
 import type { CustomerRecord } from '../../core/customer';
 import { demoSiteRuleFile } from '../support/rule-files';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
@@ -22,6 +25,14 @@ function seededRecord(index: number): CustomerRecord {
   if (index === 0) return { ...CLEAN, email: 'ann.lee(at)example.fr' };
   if (index === 1 || index === 2) return { ...CLEAN, phone: undefined };
   return CLEAN;
+}
+
+/** The OpenAPI document's RuleImpact schema, to hold the answers to what the document promises. */
+function ruleImpactValidator() {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi.json', components: openApiDocument.components });
+  return ajv.compile({ $ref: 'openapi.json#/components/schemas/RuleImpact' });
 }
 
 /** Every table an audit run or its fix tasks write, and the data the preview reads. */
@@ -52,6 +63,8 @@ describe('impact preview of a draft on the audit scores, on seeded data', () => 
     expect(draft.status).toBe(201);
     const impact = await call(platform.baseUrl, 'POST', `/api/rules/${PARIS}/drafts/${draft.body.id}/impact`, { token: admin, body });
     expect(impact.status).toBe(200);
+    const validate = ruleImpactValidator();
+    expect(validate(impact.body) ? [] : validate.errors).toEqual([]);
     return impact.body.sites[0].audits;
   };
   const checkOf = (audits: any, checkId: string) => audits.checks.find((check: { checkId: string }) => check.checkId === checkId);
