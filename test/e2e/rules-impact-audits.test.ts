@@ -143,4 +143,21 @@ describe('impact preview of a draft on the audit scores, on seeded data', () => 
     const audits = await impactOf({ ...paris(), matching: { thresholds: { autoLink: 0.96, review: 0.7 } } });
     expect(audits).toEqual({ changed: false });
   });
+
+  it('previews under the rules in force exactly what an audit run then finds', async () => {
+    const audits = await impactOf(stricter());
+    const started = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/audit-runs`, { token: admin });
+    expect(started.status).toBe(202);
+    let run: any;
+    for (let attempt = 0; attempt < 150 && run?.status !== 'completed'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      run = (await call(platform.baseUrl, 'GET', `/api/audit-runs/${started.body.runId}`, { token: admin })).body;
+    }
+    expect(run.status).toBe('completed');
+    const found = Object.fromEntries(run.scorecard.map((score: any) => [score.checkId, [score.rowsChecked, score.rowsFailed, score.passed]]));
+    const previewed = Object.fromEntries(
+      audits.checks.filter((check: any) => check.now).map((check: any) => [check.checkId, [check.now.rowsChecked, check.now.rowsFailed, check.now.passed]]),
+    );
+    expect(previewed).toEqual(found);
+  });
 });
