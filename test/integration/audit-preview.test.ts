@@ -1,0 +1,45 @@
+import { countChecksReadOnly, isStatementTimeout } from '../../store/audit-preview';
+import { rawSql } from '../../store/sql-fragment';
+import { createTestDatabase, type TestDatabase } from '../support/servers';
+
+const SITE = 'fr-paris-hq';
+
+/** Checks written directly as SQL, to probe the statement's guarantees rather than a check type. */
+const phonePresent = { checkId: 'phone-present', applies: rawSql('true'), reason: rawSql(`CASE WHEN sr."phone" IS NULL THEN 'missing: phone' END`) };
+
+describe('counting audit checks without a run', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const { db } = database;
+    const rows = Array.from({ length: 10 }, (_, index) => {
+      const record = JSON.stringify(index < 3 ? { familyName: 'Lee' } : { familyName: 'Lee', phone: '+33612345678' });
+      return { site_id: SITE, source_system: 'seed', source_id: `S-${index}`, status: index === 9 ? 'rejected' : 'linked', raw: record, raw_hash: `S-${index}`, record };
+    });
+    await db('source_records').insert(rows);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('counts every audited row (rejected ones aside), or a fixed sample of them', async () => {
+    expect(await countChecksReadOnly(database.db, SITE, [phonePresent], 100, 5000)).toEqual({ total: 9, examined: 9, counts: [{ rowsChecked: 9, rowsFailed: 3 }] });
+    const sample = await countChecksReadOnly(database.db, SITE, [phonePresent], 4, 5000);
+    expect(sample).toMatchObject({ total: 9, examined: 4, counts: [{ rowsChecked: 4 }] });
+    expect(await countChecksReadOnly(database.db, SITE, [phonePresent], 4, 5000)).toEqual(sample);
+  });
+
+  it('runs read-only: a statement that would write is refused by PostgreSQL', async () => {
+    await database.db.raw('CREATE SEQUENCE preview_probe');
+    const writing = { checkId: 'writes', applies: rawSql(`(SELECT nextval('preview_probe') > 0)`), reason: rawSql('NULL::text') };
+    await expect(countChecksReadOnly(database.db, SITE, [writing], 100, 5000)).rejects.toThrow(/read-only transaction/);
+    expect((await database.db.raw(`SELECT is_called FROM preview_probe`)).rows[0].is_called).toBe(false);
+  });
+
+  it('gives up at its time budget with the statement-timeout error', async () => {
+    // 50 ms per row, 9 rows: far beyond a budget of 100 ms
+    const slow = { checkId: 'slow', applies: rawSql('(SELECT true FROM pg_sleep(0.05 + 0 * length(sr.id::text)))'), reason: rawSql('NULL::text') };
+    const error = await countChecksReadOnly(database.db, SITE, [slow], 100, 100).catch((caught: unknown) => caught);
+    expect(isStatementTimeout(error)).toBe(true);
+  });
+});
