@@ -38,7 +38,7 @@ export interface SiteImpact {
 
 /** Audit scores are computed by running the checks in PostgreSQL; a site whose statement does not
  * finish within the time left says so instead. */
-type AuditsSection = { changed: false } | { changed: true; computed: false; reason: string } | ({ changed: true; computed: true } & Coverage & AuditImpact);
+export type AuditsSection = { changed: false } | { changed: true; computed: false; reason: string } | ({ changed: true; computed: true } & Coverage & AuditImpact);
 
 export interface RuleImpact {
   scope: string;
@@ -97,8 +97,9 @@ async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined
 }
 
 /** The site's scorecard under the rules in force and under the draft, over the same rows: both
- * sides' checks run in one read-only statement of the audit engine's SQL, nothing is stored. */
-async function auditsImpact(db: Db, siteId: string, current: SiteRules, next: SiteRules, sampleLimit: number, deadline: number): Promise<AuditsSection> {
+ * sides' checks run in one read-only statement of the audit engine's SQL, nothing is stored.
+ * (Exported for bench/rule-impact-audits.) */
+export async function auditsImpact(db: Db, siteId: string, current: SiteRules, next: SiteRules, sampleLimit: number, deadline: number): Promise<AuditsSection> {
   const asOf = new Date();
   const sqlOf = (rules: SiteRules) =>
     rules.audits.checks.map((check) => checkSql(check, { asOf, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry }));

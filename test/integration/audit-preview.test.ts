@@ -37,7 +37,7 @@ describe('counting audit checks without a run', () => {
   });
 
   it('gives up at its time budget with the statement-timeout error', async () => {
-    // 50 ms per row, 9 rows: far beyond a budget of 100 ms
+    // 50 ms per row (the argument reads the row, so PostgreSQL sleeps for each), 9 rows: far beyond 100 ms
     const slow = { checkId: 'slow', applies: rawSql('(SELECT true FROM pg_sleep(0.05 + 0 * length(sr.id::text)))'), reason: rawSql('NULL::text') };
     const error = await countChecksReadOnly(database.db, SITE, [slow], 100, 100).catch((caught: unknown) => caught);
     expect(isStatementTimeout(error)).toBe(true);
