@@ -22,7 +22,9 @@ export function evaluatedRowsSql(siteId: string, checks: readonly CheckSql[], se
   const rows =
     'afterId' in selection
       ? sql`AND s.id > ${selection.afterId}::uuid ORDER BY s.id LIMIT ${selection.pageSize}::int`
-      : sql`ORDER BY md5(s.id::text) LIMIT ${selection.sampleSize}::int`;
+      : // the sample's ids are chosen first, so only they have their fields read out of the record
+        sql`AND s.id IN (SELECT s.id FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)}
+                         ORDER BY md5(s.id::text) LIMIT ${selection.sampleSize}::int)`;
   return sql`
     page AS MATERIALIZED (
       SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s
