@@ -5,7 +5,7 @@ import { buildScopedRuleSet, GLOBAL_SCOPE } from '../core/rules/rule-scope';
 import type { SiteRules, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { checkSql } from '../store/audit-check-sql';
-import { countChecksReadOnly, isStatementTimeout } from '../store/audit-preview';
+import { countChecksReadOnly, fixTaskCountsReadOnly, isStatementTimeout, type FixTaskCounts, type FixTaskSide } from '../store/audit-preview';
 import type { RuleDraft } from '../store/rule-drafts';
 import { decidingPairsOfSite, goldenRecordsOfSite, type Sampled } from '../store/rule-impact';
 import { latestPublications } from '../store/rule-publications';
@@ -38,7 +38,10 @@ export interface SiteImpact {
 
 /** Audit scores are computed by running the checks in PostgreSQL; a site whose statement does not
  * finish within the time left says so instead. */
-export type AuditsSection = { changed: false } | { changed: true; computed: false; reason: string } | ({ changed: true; computed: true } & Coverage & AuditImpact);
+export type AuditsSection =
+  | { changed: false }
+  | { changed: true; computed: false; reason: string }
+  | ({ changed: true; computed: true } & Coverage & AuditImpact & { fixTasks: { now: FixTaskCounts; draft: FixTaskCounts } });
 
 export interface RuleImpact {
   scope: string;
@@ -105,9 +108,24 @@ export async function auditsImpact(db: Db, siteId: string, current: SiteRules, n
     rules.audits.checks.map((check) => checkSql(check, { asOf, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry }));
   const [now, draft] = [sqlOf(current), sqlOf(next)];
   try {
-    const sample = await countChecksReadOnly(db, siteId, [...now, ...draft], sampleLimit, Math.max(deadline - Date.now(), MIN_AUDIT_STATEMENT_MS));
+    const timeLeft = () => Math.max(deadline - Date.now(), MIN_AUDIT_STATEMENT_MS);
+    const sample = await countChecksReadOnly(db, siteId, [...now, ...draft], sampleLimit, timeLeft());
     const impact = auditImpact({ audits: current.audits, counts: sample.counts.slice(0, now.length) }, { audits: next.audits, counts: sample.counts.slice(now.length) });
-    return { changed: true, computed: true, total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total, ...impact };
+    // which checks call for fix tasks depends on the scores: a second statement over the same sample
+    const side = (rules: SiteRules, offset: number, fixTaskChecks: string[]): FixTaskSide => {
+      const checks = rules.audits.checks.map((check, index) => ({ index: offset + index, checkId: check.id }));
+      return { checks, fixTaskCheckIndexes: checks.filter(({ checkId }) => fixTaskChecks.includes(checkId)).map(({ index }) => index), maxPerRun: rules.audits.fixTasks.maxPerRun };
+    };
+    const [fixNow, fixDraft] = await fixTaskCountsReadOnly(
+      db,
+      siteId,
+      [...now, ...draft],
+      [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)],
+      sampleLimit,
+      timeLeft(),
+    );
+    const coverage = { total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total };
+    return { changed: true, computed: true, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
   } catch (error) {
     if (isStatementTimeout(error)) return { changed: true, computed: false, reason: AUDIT_TIMED_OUT };
     throw error;

@@ -31,9 +31,7 @@ export async function countChecksReadOnly(db: Knex, siteId: string, checks: read
     SELECT (SELECT count(*) FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)})::int AS total,
            count(*)::int AS examined${checks.length > 0 ? rawSql(',') : rawSql('')} ${counts}
     FROM evaluated`;
-  return db.transaction(async (trx) => {
-    await trx.raw('SET TRANSACTION READ ONLY');
-    await trx.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
+  return readOnly(db, timeoutMs, async (trx) => {
     const { rows } = await trx.raw(statement.text, statement.values as Knex.RawBinding[]);
     const row = rows[0];
     return {
@@ -47,4 +45,82 @@ export async function countChecksReadOnly(db: Knex, siteId: string, checks: read
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
 export function isStatementTimeout(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
+}
+
+/** One side of a comparison among the checks given: which of them are its checks, which of those
+ * call for fix tasks (failed at or above audits.fixTasks.minSeverity), and its cap per run. */
+export interface FixTaskSide {
+  checks: ReadonlyArray<{ index: number; checkId: string }>;
+  fixTaskCheckIndexes: readonly number[];
+  maxPerRun: number;
+}
+
+/** What an audit run would do to the site's data-fix tasks under one side, counted over the rows
+ * examined: tasks it would open (subjects with a failing row of a fix-task check and no open task,
+ * at most maxPerRun) and open tasks it would resolve (none of their problems fails any more; only
+ * tasks whose problem rows were all examined are judged). */
+export interface FixTaskCounts {
+  wouldOpen: number;
+  wouldResolve: number;
+}
+
+/** The fix-task counts of each side, in one read-only statement over the same rows as
+ * countChecksReadOnly (the same fixed sample), following store/audit-fix-tasks: a task's subject
+ * is its customer (a record waiting for review is its own), a problem is (check, source record). */
+export async function fixTaskCountsReadOnly(
+  db: Knex,
+  siteId: string,
+  checks: readonly CheckSql[],
+  sides: readonly FixTaskSide[],
+  sampleSize: number,
+  timeoutMs: number,
+): Promise<FixTaskCounts[]> {
+  const fails = (index: number) => sql`(${rawSql(`e.a${index}`)} AND ${rawSql(`e.r${index}`)} IS NOT NULL)`;
+  const perSide = joinSql(
+    sides.map((side, n) => {
+      const failing = side.checks.length === 0 ? rawSql(`'{}'::text[]`) : sql`array_remove(ARRAY[${joinSql(side.checks.map(({ index, checkId }) => sql`CASE WHEN ${fails(index)} THEN ${checkId}::text END`), ', ')}], NULL)`;
+      const eligible = side.fixTaskCheckIndexes.length === 0 ? rawSql('false') : joinSql(side.fixTaskCheckIndexes.map(fails), ' OR ');
+      return sql`${failing} AS ${rawSql(`failing${n}`)}, ${eligible} AS ${rawSql(`eligible${n}`)}`;
+    }),
+    ',\n',
+  );
+  const counts = joinSql(
+    sides.map(
+      (side, n) => sql`
+      least(${side.maxPerRun}::int, (SELECT count(DISTINCT r.subject) FROM examined r WHERE r.${rawSql(`eligible${n}`)} AND NOT EXISTS (SELECT 1 FROM open_tasks o WHERE o.subject = r.subject)))::int AS ${rawSql(`open${n}`)},
+      (SELECT count(*) FROM (
+         SELECT p.task_id FROM task_problems p LEFT JOIN examined r ON r.id = p.source_record_id GROUP BY p.task_id
+         HAVING bool_and(r.id IS NOT NULL) AND NOT bool_or(p.check_id = ANY(r.${rawSql(`failing${n}`)}))
+       ) resolved)::int AS ${rawSql(`resolve${n}`)}`,
+    ),
+    ',\n',
+  );
+  const statement = sql`
+    WITH ${evaluatedRowsSql(siteId, checks, { sampleSize })},
+    examined AS (
+      SELECT e.id, coalesce(p.customer_id::text, p.id::text) AS subject, ${perSide}
+      FROM evaluated e JOIN page p ON p.id = e.id
+    ),
+    open_tasks AS (
+      SELECT t.id, t.details->>'subject' AS subject FROM tasks t
+      WHERE t.site_id = ${siteId} AND t.type = 'data_fix' AND t.status = 'open' AND t.details->>'origin' = 'audit'
+    ),
+    task_problems AS (
+      SELECT o.id AS task_id, pr->>'checkId' AS check_id, (pr->>'sourceRecordId')::uuid AS source_record_id
+      FROM open_tasks o JOIN tasks t ON t.id = o.id CROSS JOIN LATERAL jsonb_array_elements(t.details->'problems') AS pr
+    )
+    SELECT ${counts}`;
+  return readOnly(db, timeoutMs, async (trx) => {
+    const { rows } = await trx.raw(statement.text, statement.values as Knex.RawBinding[]);
+    return sides.map((_side, n) => ({ wouldOpen: rows[0][`open${n}`], wouldResolve: rows[0][`resolve${n}`] }));
+  });
+}
+
+/** A READ ONLY transaction with a statement timeout: PostgreSQL itself refuses any write. */
+async function readOnly<T>(db: Knex, timeoutMs: number, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx.raw('SET TRANSACTION READ ONLY');
+    await trx.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
+    return work(trx);
+  });
 }

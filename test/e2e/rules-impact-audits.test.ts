@@ -97,6 +97,8 @@ describe('impact preview of a draft on the audit scores, on seeded data', () => 
       wouldStartFailing: ['validity-email', 'completeness-phone'],
       wouldStartPassing: [],
       fixTaskChecks: { now: [], draft: ['validity-email', 'completeness-phone'] },
+      // an audit now opens none; under the draft, one for the malformed email and one per missing phone
+      fixTasks: { now: { wouldOpen: 0, wouldResolve: 0 }, draft: { wouldOpen: 3, wouldResolve: 0 } },
     });
     expect(checkOf(audits, 'validity-email')).toEqual({
       checkId: 'validity-email',
@@ -144,20 +146,38 @@ describe('impact preview of a draft on the audit scores, on seeded data', () => 
     expect(audits).toEqual({ changed: false });
   });
 
-  it('previews under the rules in force exactly what an audit run then finds', async () => {
-    const audits = await impactOf(stricter());
+  /** Runs an audit of Paris now, as a compliance officer would, and waits for its scorecard. */
+  async function auditNow(): Promise<any> {
     const started = await call(platform.baseUrl, 'POST', `/api/sites/${PARIS}/audit-runs`, { token: admin });
     expect(started.status).toBe(202);
-    let run: any;
-    for (let attempt = 0; attempt < 150 && run?.status !== 'completed'; attempt++) {
+    for (let attempt = 0; attempt < 150; attempt++) {
+      const run = (await call(platform.baseUrl, 'GET', `/api/audit-runs/${started.body.runId}`, { token: admin })).body;
+      if (run.status === 'completed') return run;
       await new Promise((resolve) => setTimeout(resolve, 200));
-      run = (await call(platform.baseUrl, 'GET', `/api/audit-runs/${started.body.runId}`, { token: admin })).body;
     }
-    expect(run.status).toBe('completed');
-    const found = Object.fromEntries(run.scorecard.map((score: any) => [score.checkId, [score.rowsChecked, score.rowsFailed, score.passed]]));
-    const previewed = Object.fromEntries(
-      audits.checks.filter((check: any) => check.now).map((check: any) => [check.checkId, [check.now.rowsChecked, check.now.rowsFailed, check.now.passed]]),
-    );
-    expect(previewed).toEqual(found);
+    throw new Error('the audit run did not complete');
+  }
+  const scoresOf = (run: any) => Object.fromEntries(run.scorecard.map((score: any) => [score.checkId, [score.rowsChecked, score.rowsFailed, score.passed]]));
+  const previewedOf = (audits: any, side: 'now' | 'draft') =>
+    Object.fromEntries(audits.checks.filter((check: any) => check[side]).map((check: any) => [check.checkId, [check[side].rowsChecked, check[side].rowsFailed, check[side].passed]]));
+  const openFixTasks = async () => Number((await platform.database.db('tasks').where({ site_id: PARIS, type: 'data_fix', status: 'open' }).count({ n: '*' }).first())!.n);
+
+  it('previews exactly what an audit run finds under the rules in force, and under the draft once it is published', async () => {
+    const draft = await call(platform.baseUrl, 'POST', `/api/rules/${PARIS}/drafts`, { token: admin, body: { content: stricter() } });
+    const audits = (await call(platform.baseUrl, 'POST', `/api/rules/${PARIS}/drafts/${draft.body.id}/impact`, { token: admin })).body.sites[0].audits;
+
+    expect(scoresOf(await auditNow())).toEqual(previewedOf(audits, 'now'));
+    expect(await openFixTasks()).toBe(audits.fixTasks.now.wouldOpen);
+
+    const published = await call(platform.baseUrl, 'POST', `/api/rules/${PARIS}/publish`, { token: admin, body: { draftId: draft.body.id, comment: 'stricter audits' } });
+    expect(published.status).toBe(201);
+    const version = published.body.rulesVersions[PARIS];
+    const deadline = Date.now() + 10_000;
+    while (platform.workerRules.forSite(PARIS)?.version !== version) {
+      if (Date.now() > deadline) throw new Error(`the worker never took rules version ${version}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(scoresOf(await auditNow())).toEqual(previewedOf(audits, 'draft'));
+    expect(await openFixTasks()).toBe(audits.fixTasks.draft.wouldOpen);
   });
 });

@@ -1,4 +1,4 @@
-import { countChecksReadOnly, isStatementTimeout } from '../../store/audit-preview';
+import { countChecksReadOnly, fixTaskCountsReadOnly, isStatementTimeout } from '../../store/audit-preview';
 import { rawSql } from '../../store/sql-fragment';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 
@@ -9,6 +9,7 @@ const phonePresent = { checkId: 'phone-present', applies: rawSql('true'), reason
 
 describe('counting audit checks without a run', () => {
   let database: TestDatabase;
+  let ids: string[] = [];
   beforeAll(async () => {
     database = await createTestDatabase();
     const { db } = database;
@@ -16,7 +17,7 @@ describe('counting audit checks without a run', () => {
       const record = JSON.stringify(index < 3 ? { familyName: 'Lee' } : { familyName: 'Lee', phone: '+33612345678' });
       return { site_id: SITE, source_system: 'seed', source_id: `S-${index}`, status: index === 9 ? 'rejected' : 'linked', raw: record, raw_hash: `S-${index}`, record };
     });
-    await db('source_records').insert(rows);
+    ids = (await db('source_records').insert(rows).returning('id')).map((row: { id: string }) => row.id);
   });
   afterAll(async () => {
     await database.drop();
@@ -41,5 +42,28 @@ describe('counting audit checks without a run', () => {
     const slow = { checkId: 'slow', applies: rawSql('(SELECT true FROM pg_sleep(0.05 + 0 * length(sr.id::text)))'), reason: rawSql('NULL::text') };
     const error = await countChecksReadOnly(database.db, SITE, [slow], 100, 100).catch((caught: unknown) => caught);
     expect(isStatementTimeout(error)).toBe(true);
+  });
+
+  it('counts the data-fix tasks an audit would open and resolve under each side', async () => {
+    // the first record without a phone already has an open task for that problem
+    await database.db('tasks').insert({
+      site_id: SITE,
+      type: 'data_fix',
+      status: 'open',
+      idempotency_key: 'seed:fix',
+      source_record_id: ids[0],
+      rules_version: 'seed',
+      details: JSON.stringify({ origin: 'audit', subject: ids[0], problems: [{ checkId: 'phone-present', sourceRecordId: ids[0], reason: 'missing: phone' }] }),
+    });
+    const withPhoneCheck = { checks: [{ index: 0, checkId: 'phone-present' }], fixTaskCheckIndexes: [0], maxPerRun: 200 };
+    const capped = { ...withPhoneCheck, maxPerRun: 1 };
+    const withoutIt = { checks: [], fixTaskCheckIndexes: [], maxPerRun: 200 };
+    expect(await fixTaskCountsReadOnly(database.db, SITE, [phonePresent], [withPhoneCheck, capped, withoutIt], 100, 5000)).toEqual([
+      // two phone-less records get a task; the third keeps its own
+      { wouldOpen: 2, wouldResolve: 0 },
+      { wouldOpen: 1, wouldResolve: 0 },
+      // without the check its problem is gone: the open task resolves
+      { wouldOpen: 0, wouldResolve: 1 },
+    ]);
   });
 });
