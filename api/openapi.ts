@@ -457,9 +457,17 @@ const schemas: Record<string, Schema> = {
         properties: { now: arrayOf(string), draft: arrayOf(string) },
         required: ['now', 'draft'],
       },
+      fixTasks: {
+        type: 'object',
+        description:
+          'what an audit run would do to the data-fix tasks, now and under the draft, over the records examined: tasks it would open (customers with a failing row of a fix-task check and no open task, at most audits.fixTasks.maxPerRun) and open tasks it would resolve (none of their problems fails any more; only tasks whose records were all examined are judged)',
+        properties: { now: ref('FixTaskCounts'), draft: ref('FixTaskCounts') },
+        required: ['now', 'draft'],
+      },
     },
     required: ['changed'],
   },
+  FixTaskCounts: record({ wouldOpen: { type: 'integer' }, wouldResolve: { type: 'integer' } }),
   AuditCheckVerdict: record(
     {
       rowsChecked: { type: 'integer' },
