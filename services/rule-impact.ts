@@ -5,7 +5,7 @@ import { buildScopedRuleSet, GLOBAL_SCOPE } from '../core/rules/rule-scope';
 import type { SiteRules, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { checkSql } from '../store/audit-check-sql';
-import { countChecksReadOnly, fixTaskCountsReadOnly, isStatementTimeout, type FixTaskCounts, type FixTaskSide } from '../store/audit-preview';
+import { countChecks, countFixTasks, inReadOnlySnapshot, isStatementTimeout, limitStatements, type FixTaskCounts, type FixTaskSide } from '../store/audit-preview';
 import type { RuleDraft } from '../store/rule-drafts';
 import { decidingPairsOfSite, goldenRecordsOfSite, type Sampled } from '../store/rule-impact';
 import { latestPublications } from '../store/rule-publications';
@@ -109,23 +109,20 @@ export async function auditsImpact(db: Db, siteId: string, current: SiteRules, n
   const [now, draft] = [sqlOf(current), sqlOf(next)];
   try {
     const timeLeft = () => Math.max(deadline - Date.now(), MIN_AUDIT_STATEMENT_MS);
-    const sample = await countChecksReadOnly(db, siteId, [...now, ...draft], sampleLimit, timeLeft());
-    const impact = auditImpact({ audits: current.audits, counts: sample.counts.slice(0, now.length) }, { audits: next.audits, counts: sample.counts.slice(now.length) });
-    // which checks call for fix tasks depends on the scores: a second statement over the same sample
-    const side = (rules: SiteRules, offset: number, fixTaskChecks: string[]): FixTaskSide => {
-      const checks = rules.audits.checks.map((check, index) => ({ index: offset + index, checkId: check.id }));
-      return { checks, fixTaskCheckIndexes: checks.filter(({ checkId }) => fixTaskChecks.includes(checkId)).map(({ index }) => index), maxPerRun: rules.audits.fixTasks.maxPerRun };
-    };
-    const [fixNow, fixDraft] = await fixTaskCountsReadOnly(
-      db,
-      siteId,
-      [...now, ...draft],
-      [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)],
-      sampleLimit,
-      timeLeft(),
-    );
-    const coverage = { total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total };
-    return { changed: true, computed: true, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
+    const checks = [...now, ...draft];
+    return await inReadOnlySnapshot(db, timeLeft(), async (snapshot) => {
+      const sample = await countChecks(snapshot, siteId, checks, sampleLimit);
+      const impact = auditImpact({ audits: current.audits, counts: sample.counts.slice(0, now.length) }, { audits: next.audits, counts: sample.counts.slice(now.length) });
+      // which checks call for fix tasks depends on the scores: a second statement, on the same snapshot
+      const side = (rules: SiteRules, offset: number, fixTaskChecks: string[]): FixTaskSide => {
+        const ids = rules.audits.checks.map((check, index) => ({ index: offset + index, checkId: check.id }));
+        return { checks: ids, fixTaskCheckIndexes: ids.filter(({ checkId }) => fixTaskChecks.includes(checkId)).map(({ index }) => index), maxPerRun: rules.audits.fixTasks.maxPerRun };
+      };
+      await limitStatements(snapshot, timeLeft());
+      const [fixNow, fixDraft] = await countFixTasks(snapshot, siteId, checks, [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)], sampleLimit);
+      const coverage = { total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total };
+      return { changed: true as const, computed: true as const, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
+    });
   } catch (error) {
     if (isStatementTimeout(error)) return { changed: true, computed: false, reason: AUDIT_TIMED_OUT };
     throw error;

@@ -14,11 +14,25 @@ export interface CheckCountsSample {
   counts: CheckCounts[];
 }
 
+/** Runs work in a READ ONLY transaction, so PostgreSQL itself refuses any write, on one snapshot
+ * (REPEATABLE READ: its statements read the same rows, hence the same sample), each statement
+ * cut off after timeoutMs so a preview stays within its time budget (error code 57014). */
+export async function inReadOnlySnapshot<T>(db: Knex, timeoutMs: number, work: (snapshot: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await limitStatements(trx, timeoutMs);
+    return work(trx);
+  });
+}
+
+/** The time each statement of the transaction may take from now on. */
+export async function limitStatements(trx: Knex.Transaction, timeoutMs: number): Promise<void> {
+  await trx.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
+}
+
 /** Counts, in one statement over the same rows, how many rows each check applies to and fails: the
- * audit engine's own SQL (evaluatedRowsSql), over at most sampleSize rows in a fixed order. It runs
- * in a READ ONLY transaction, so PostgreSQL itself guarantees nothing is written, with a statement
- * timeout so a preview stays within its time budget (a timeout rejects with code 57014). */
-export async function countChecksReadOnly(db: Knex, siteId: string, checks: readonly CheckSql[], sampleSize: number, timeoutMs: number): Promise<CheckCountsSample> {
+ * audit engine's own SQL (evaluatedRowsSql), over at most sampleSize rows in a fixed order. */
+export async function countChecks(snapshot: Knex.Transaction, siteId: string, checks: readonly CheckSql[], sampleSize: number): Promise<CheckCountsSample> {
   const counts = joinSql(
     checks.map((_check, index) => {
       const [a, r] = [rawSql(`a${index}`), rawSql(`r${index}`)];
@@ -31,15 +45,13 @@ export async function countChecksReadOnly(db: Knex, siteId: string, checks: read
     SELECT (SELECT count(*) FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)})::int AS total,
            count(*)::int AS examined${checks.length > 0 ? rawSql(',') : rawSql('')} ${counts}
     FROM evaluated`;
-  return readOnly(db, timeoutMs, async (trx) => {
-    const { rows } = await trx.raw(statement.text, statement.values as Knex.RawBinding[]);
-    const row = rows[0];
-    return {
-      total: row.total,
-      examined: row.examined,
-      counts: checks.map((_check, index) => ({ rowsChecked: row[`checked${index}`], rowsFailed: row[`failed${index}`] })),
-    };
-  });
+  const { rows } = await snapshot.raw(statement.text, statement.values as Knex.RawBinding[]);
+  const row = rows[0];
+  return {
+    total: row.total,
+    examined: row.examined,
+    counts: checks.map((_check, index) => ({ rowsChecked: row[`checked${index}`], rowsFailed: row[`failed${index}`] })),
+  };
 }
 
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
@@ -64,16 +76,15 @@ export interface FixTaskCounts {
   wouldResolve: number;
 }
 
-/** The fix-task counts of each side, in one read-only statement over the same rows as
- * countChecksReadOnly (the same fixed sample), following store/audit-fix-tasks: a task's subject
- * is its customer (a record waiting for review is its own), a problem is (check, source record). */
-export async function fixTaskCountsReadOnly(
-  db: Knex,
+/** The fix-task counts of each side, in one statement over the same rows as countChecks in the
+ * same snapshot (the same fixed sample), following store/audit-fix-tasks: a task's subject is its
+ * customer (a record waiting for review is its own), a problem is (check, source record). */
+export async function countFixTasks(
+  snapshot: Knex.Transaction,
   siteId: string,
   checks: readonly CheckSql[],
   sides: readonly FixTaskSide[],
   sampleSize: number,
-  timeoutMs: number,
 ): Promise<FixTaskCounts[]> {
   const fails = (index: number) => sql`(${rawSql(`e.a${index}`)} AND ${rawSql(`e.r${index}`)} IS NOT NULL)`;
   const perSide = joinSql(
@@ -101,26 +112,18 @@ export async function fixTaskCountsReadOnly(
       SELECT e.id, coalesce(p.customer_id::text, p.id::text) AS subject, ${perSide}
       FROM evaluated e JOIN page p ON p.id = e.id
     ),
+    -- the open tasks audits opened and their problems, read as syncFixTasks reads them (its
+    -- statements bind by name, these by position, so the text cannot be shared as is)
     open_tasks AS (
-      SELECT t.id, t.details->>'subject' AS subject FROM tasks t
+      SELECT t.id, t.details->>'subject' AS subject, t.details->'problems' AS problems FROM tasks t
       WHERE t.site_id = ${siteId} AND t.type = 'data_fix' AND t.status = 'open' AND t.details->>'origin' = 'audit'
     ),
     task_problems AS (
       SELECT o.id AS task_id, pr->>'checkId' AS check_id, (pr->>'sourceRecordId')::uuid AS source_record_id
-      FROM open_tasks o JOIN tasks t ON t.id = o.id CROSS JOIN LATERAL jsonb_array_elements(t.details->'problems') AS pr
+      FROM open_tasks o CROSS JOIN LATERAL jsonb_array_elements(o.problems) AS pr
     )
     SELECT ${counts}`;
-  return readOnly(db, timeoutMs, async (trx) => {
-    const { rows } = await trx.raw(statement.text, statement.values as Knex.RawBinding[]);
-    return sides.map((_side, n) => ({ wouldOpen: rows[0][`open${n}`], wouldResolve: rows[0][`resolve${n}`] }));
-  });
+  const { rows } = await snapshot.raw(statement.text, statement.values as Knex.RawBinding[]);
+  return sides.map((_side, n) => ({ wouldOpen: rows[0][`open${n}`], wouldResolve: rows[0][`resolve${n}`] }));
 }
 
-/** A READ ONLY transaction with a statement timeout: PostgreSQL itself refuses any write. */
-async function readOnly<T>(db: Knex, timeoutMs: number, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (trx) => {
-    await trx.raw('SET TRANSACTION READ ONLY');
-    await trx.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`);
-    return work(trx);
-  });
-}

@@ -1,13 +1,18 @@
-import { countChecksReadOnly, fixTaskCountsReadOnly, isStatementTimeout } from '../../store/audit-preview';
+import { countChecks, countFixTasks, inReadOnlySnapshot, isStatementTimeout } from '../../store/audit-preview';
+import type { CheckSql } from '../../store/audit-check-sql';
 import { rawSql } from '../../store/sql-fragment';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 
 const SITE = 'fr-paris-hq';
+const TIMEOUT_MS = 5000;
 
 /** Checks written directly as SQL, to probe the statement's guarantees rather than a check type. */
 const phonePresent = { checkId: 'phone-present', applies: rawSql('true'), reason: rawSql(`CASE WHEN sr."phone" IS NULL THEN 'missing: phone' END`) };
 
 describe('counting audit checks without a run', () => {
+  const countsOf = (checks: CheckSql[], sampleSize: number, timeoutMs = TIMEOUT_MS) =>
+    inReadOnlySnapshot(database.db, timeoutMs, (snapshot) => countChecks(snapshot, SITE, checks, sampleSize));
+
   let database: TestDatabase;
   let ids: string[] = [];
   beforeAll(async () => {
@@ -24,23 +29,23 @@ describe('counting audit checks without a run', () => {
   });
 
   it('counts every audited row (rejected ones aside), or a fixed sample of them', async () => {
-    expect(await countChecksReadOnly(database.db, SITE, [phonePresent], 100, 5000)).toEqual({ total: 9, examined: 9, counts: [{ rowsChecked: 9, rowsFailed: 3 }] });
-    const sample = await countChecksReadOnly(database.db, SITE, [phonePresent], 4, 5000);
+    expect(await countsOf([phonePresent], 100)).toEqual({ total: 9, examined: 9, counts: [{ rowsChecked: 9, rowsFailed: 3 }] });
+    const sample = await countsOf([phonePresent], 4);
     expect(sample).toMatchObject({ total: 9, examined: 4, counts: [{ rowsChecked: 4 }] });
-    expect(await countChecksReadOnly(database.db, SITE, [phonePresent], 4, 5000)).toEqual(sample);
+    expect(await countsOf([phonePresent], 4)).toEqual(sample);
   });
 
   it('runs read-only: a statement that would write is refused by PostgreSQL', async () => {
     await database.db.raw('CREATE SEQUENCE preview_probe');
     const writing = { checkId: 'writes', applies: rawSql(`(SELECT nextval('preview_probe') > 0)`), reason: rawSql('NULL::text') };
-    await expect(countChecksReadOnly(database.db, SITE, [writing], 100, 5000)).rejects.toThrow(/read-only transaction/);
+    await expect(countsOf([writing], 100)).rejects.toThrow(/read-only transaction/);
     expect((await database.db.raw(`SELECT is_called FROM preview_probe`)).rows[0].is_called).toBe(false);
   });
 
   it('gives up at its time budget with the statement-timeout error', async () => {
     // 50 ms per row (the argument reads the row, so PostgreSQL sleeps for each), 9 rows: far beyond 100 ms
     const slow = { checkId: 'slow', applies: rawSql('(SELECT true FROM pg_sleep(0.05 + 0 * length(sr.id::text)))'), reason: rawSql('NULL::text') };
-    const error = await countChecksReadOnly(database.db, SITE, [slow], 100, 100).catch((caught: unknown) => caught);
+    const error = await countsOf([slow], 100, 100).catch((caught: unknown) => caught);
     expect(isStatementTimeout(error)).toBe(true);
   });
 
@@ -58,7 +63,7 @@ describe('counting audit checks without a run', () => {
     const withPhoneCheck = { checks: [{ index: 0, checkId: 'phone-present' }], fixTaskCheckIndexes: [0], maxPerRun: 200 };
     const capped = { ...withPhoneCheck, maxPerRun: 1 };
     const withoutIt = { checks: [], fixTaskCheckIndexes: [], maxPerRun: 200 };
-    expect(await fixTaskCountsReadOnly(database.db, SITE, [phonePresent], [withPhoneCheck, capped, withoutIt], 100, 5000)).toEqual([
+    expect(await inReadOnlySnapshot(database.db, TIMEOUT_MS, (snapshot) => countFixTasks(snapshot, SITE, [phonePresent], [withPhoneCheck, capped, withoutIt], 100))).toEqual([
       // two phone-less records get a task; the third keeps its own
       { wouldOpen: 2, wouldResolve: 0 },
       { wouldOpen: 1, wouldResolve: 0 },
