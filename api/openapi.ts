@@ -431,7 +431,7 @@ const schemas: Record<string, Schema> = {
   RuleImpactAudits: {
     type: 'object',
     description:
-      'The audit scorecard under the rules in force and under the draft, over the same current records of the site (the audit engine\'s checks in one read-only statement; nothing is stored). changed: false when the draft changes neither the audit checks nor what they read (fields.required, fields.patterns, fields.birthDate, normalisation.defaultCountry); computed: false with a reason when the checks did not finish within the time budget.',
+      'The audit scorecard under the rules in force and under the draft, over the same current records of the site (the audit engine\'s checks, read-only; nothing is stored). changed: false when the draft changes neither the audit checks nor what they read (fields.required, fields.patterns, fields.birthDate, normalisation.defaultCountry); computed: false with a reason when the checks did not finish within the time budget.',
     properties: {
       changed: { type: 'boolean' },
       computed: { type: 'boolean' },

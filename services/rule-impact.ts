@@ -99,8 +99,9 @@ async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined
   };
 }
 
-/** The site's scorecard under the rules in force and under the draft, over the same rows: both
- * sides' checks run in one read-only statement of the audit engine's SQL, nothing is stored.
+/** The site's scorecard under the rules in force and under the draft, over the same rows (both
+ * sides' checks in one statement of the audit engine's SQL), then the fix tasks an audit would
+ * open and resolve under each, on one read-only snapshot: nothing is stored.
  * (Exported for bench/rule-impact-audits.) */
 export async function auditsImpact(db: Db, siteId: string, current: SiteRules, next: SiteRules, sampleLimit: number, deadline: number): Promise<AuditsSection> {
   const asOf = new Date();
