@@ -95,14 +95,24 @@ export async function countFixTasks(
     }),
     ',\n',
   );
+  // as syncFixTasks does, in its order: tasks none of whose problems fail resolve first, then a
+  // subject without an open task (a resolved one no longer counts) gets one, at most maxPerRun
+  const resolved = joinSql(
+    sides.map(
+      (_side, n) => sql`,
+    ${rawSql(`resolved${n}`)} AS (
+      SELECT p.task_id FROM task_problems p LEFT JOIN examined r ON r.id = p.source_record_id GROUP BY p.task_id
+      HAVING bool_and(r.id IS NOT NULL) AND NOT bool_or(p.check_id = ANY(r.${rawSql(`failing${n}`)}))
+    )`,
+    ),
+    '',
+  );
   const counts = joinSql(
     sides.map(
       (side, n) => sql`
-      least(${side.maxPerRun}::int, (SELECT count(DISTINCT r.subject) FROM examined r WHERE r.${rawSql(`eligible${n}`)} AND NOT EXISTS (SELECT 1 FROM open_tasks o WHERE o.subject = r.subject)))::int AS ${rawSql(`open${n}`)},
-      (SELECT count(*) FROM (
-         SELECT p.task_id FROM task_problems p LEFT JOIN examined r ON r.id = p.source_record_id GROUP BY p.task_id
-         HAVING bool_and(r.id IS NOT NULL) AND NOT bool_or(p.check_id = ANY(r.${rawSql(`failing${n}`)}))
-       ) resolved)::int AS ${rawSql(`resolve${n}`)}`,
+      least(${side.maxPerRun}::int, (SELECT count(DISTINCT r.subject) FROM examined r WHERE r.${rawSql(`eligible${n}`)}
+        AND NOT EXISTS (SELECT 1 FROM open_tasks o WHERE o.subject = r.subject AND o.id NOT IN (SELECT task_id FROM ${rawSql(`resolved${n}`)}))))::int AS ${rawSql(`open${n}`)},
+      (SELECT count(*) FROM ${rawSql(`resolved${n}`)})::int AS ${rawSql(`resolve${n}`)}`,
     ),
     ',\n',
   );
@@ -121,7 +131,7 @@ export async function countFixTasks(
     task_problems AS (
       SELECT o.id AS task_id, pr->>'checkId' AS check_id, (pr->>'sourceRecordId')::uuid AS source_record_id
       FROM open_tasks o CROSS JOIN LATERAL jsonb_array_elements(o.problems) AS pr
-    )
+    )${resolved}
     SELECT ${counts}`;
   const { rows } = await snapshot.raw(statement.text, statement.values as Knex.RawBinding[]);
   return sides.map((_side, n) => ({ wouldOpen: rows[0][`open${n}`], wouldResolve: rows[0][`resolve${n}`] }));

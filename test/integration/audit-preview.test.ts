@@ -63,12 +63,17 @@ describe('counting audit checks without a run', () => {
     const withPhoneCheck = { checks: [{ index: 0, checkId: 'phone-present' }], fixTaskCheckIndexes: [0], maxPerRun: 200 };
     const capped = { ...withPhoneCheck, maxPerRun: 1 };
     const withoutIt = { checks: [], fixTaskCheckIndexes: [], maxPerRun: 200 };
-    expect(await inReadOnlySnapshot(database.db, TIMEOUT_MS, (snapshot) => countFixTasks(snapshot, SITE, [phonePresent], [withPhoneCheck, capped, withoutIt], 100))).toEqual([
+    // the same finding under another check id: the task's problem is gone, but its record fails anew
+    const renamed = { checks: [{ index: 1, checkId: 'phone-present-renamed' }], fixTaskCheckIndexes: [1], maxPerRun: 200 };
+    const checks = [phonePresent, { ...phonePresent, checkId: 'phone-present-renamed' }];
+    expect(await inReadOnlySnapshot(database.db, TIMEOUT_MS, (snapshot) => countFixTasks(snapshot, SITE, checks, [withPhoneCheck, capped, withoutIt, renamed], 100))).toEqual([
       // two phone-less records get a task; the third keeps its own
       { wouldOpen: 2, wouldResolve: 0 },
       { wouldOpen: 1, wouldResolve: 0 },
       // without the check its problem is gone: the open task resolves
       { wouldOpen: 0, wouldResolve: 1 },
+      // the task resolves first, then its record gets a new one like the two others
+      { wouldOpen: 3, wouldResolve: 1 },
     ]);
   });
 });
