@@ -114,13 +114,13 @@ export async function auditsImpact(db: Db, siteId: string, current: SiteRules, n
     return await inReadOnlySnapshot(db, timeLeft(), async (snapshot) => {
       const sample = await countChecks(snapshot, siteId, checks, sampleLimit);
       const impact = auditImpact({ audits: current.audits, counts: sample.counts.slice(0, now.length) }, { audits: next.audits, counts: sample.counts.slice(now.length) });
-      // which checks call for fix tasks depends on the scores: a second statement, on the same snapshot
+      // which checks call for fix tasks depends on the scores: a second statement, over the same rows
       const side = (rules: SiteRules, offset: number, fixTaskChecks: string[]): FixTaskSide => {
         const ids = rules.audits.checks.map((check, index) => ({ index: offset + index, checkId: check.id }));
         return { checks: ids, fixTaskCheckIndexes: ids.filter(({ checkId }) => fixTaskChecks.includes(checkId)).map(({ index }) => index), maxPerRun: rules.audits.fixTasks.maxPerRun };
       };
       await limitStatements(snapshot, timeLeft());
-      const [fixNow, fixDraft] = await countFixTasks(snapshot, siteId, checks, [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)], sampleLimit);
+      const [fixNow, fixDraft] = await countFixTasks(snapshot, siteId, checks, [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)], sample.ids);
       const coverage = { total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total };
       return { changed: true as const, computed: true as const, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
     });

@@ -12,6 +12,8 @@ export interface CheckCountsSample {
   examined: number;
   /** per check, in the order given */
   counts: CheckCounts[];
+  /** the ids of the rows examined, for further statements over the same rows */
+  ids: string[];
 }
 
 /** Runs work in a READ ONLY transaction, so PostgreSQL itself refuses any write, on one snapshot
@@ -43,7 +45,7 @@ export async function countChecks(snapshot: Knex.Transaction, siteId: string, ch
   const statement = sql`
     WITH ${evaluatedRowsSql(siteId, checks, { sampleSize })}
     SELECT (SELECT count(*) FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)})::int AS total,
-           count(*)::int AS examined${checks.length > 0 ? rawSql(',') : rawSql('')} ${counts}
+           count(*)::int AS examined, coalesce(array_agg(id ORDER BY id), '{}') AS ids${checks.length > 0 ? rawSql(',') : rawSql('')} ${counts}
     FROM evaluated`;
   const { rows } = await snapshot.raw(statement.text, statement.values as Knex.RawBinding[]);
   const row = rows[0];
@@ -51,6 +53,7 @@ export async function countChecks(snapshot: Knex.Transaction, siteId: string, ch
     total: row.total,
     examined: row.examined,
     counts: checks.map((_check, index) => ({ rowsChecked: row[`checked${index}`], rowsFailed: row[`failed${index}`] })),
+    ids: row.ids,
   };
 }
 
@@ -76,15 +79,15 @@ export interface FixTaskCounts {
   wouldResolve: number;
 }
 
-/** The fix-task counts of each side, in one statement over the same rows as countChecks in the
- * same snapshot (the same fixed sample), following store/audit-fix-tasks: a task's subject is its
+/** The fix-task counts of each side, in one statement over the rows countChecks examined (its
+ * ids, in the same snapshot), following store/audit-fix-tasks: a task's subject is its
  * customer (a record waiting for review is its own), a problem is (check, source record). */
 export async function countFixTasks(
   snapshot: Knex.Transaction,
   siteId: string,
   checks: readonly CheckSql[],
   sides: readonly FixTaskSide[],
-  sampleSize: number,
+  examinedIds: readonly string[],
 ): Promise<FixTaskCounts[]> {
   const fails = (index: number) => sql`(${rawSql(`e.a${index}`)} AND ${rawSql(`e.r${index}`)} IS NOT NULL)`;
   const perSide = joinSql(
@@ -117,7 +120,7 @@ export async function countFixTasks(
     ',\n',
   );
   const statement = sql`
-    WITH ${evaluatedRowsSql(siteId, checks, { sampleSize })},
+    WITH ${evaluatedRowsSql(siteId, checks, { ids: examinedIds })},
     examined AS (
       SELECT e.id, coalesce(p.customer_id::text, p.id::text) AS subject, ${perSide}
       FROM evaluated e JOIN page p ON p.id = e.id

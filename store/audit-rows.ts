@@ -6,9 +6,10 @@ import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
  * never entered the data, and a record still being received has no normalised form yet. */
 export const AUDITED_ROWS = `s.status <> 'rejected' AND s.record IS NOT NULL`;
 
-/** Which audited rows a statement reads: a page after an id (the audit engine), or a fixed sample
- * ordered by a hash of the id (the impact preview: the same data gives the same sample). */
-export type AuditedRowSelection = { afterId: string; pageSize: number } | { sampleSize: number };
+/** Which audited rows a statement reads: a page after an id (the audit engine), a fixed sample
+ * ordered by a hash of the id (the impact preview: the same data gives the same sample), or the
+ * rows of given ids (a sample chosen by an earlier statement). */
+export type AuditedRowSelection = { afterId: string; pageSize: number } | { sampleSize: number } | { ids: readonly string[] };
 
 /** The read-only part of every audit statement, as CTEs after a WITH: `page` (the rows, each field
  * read out of the record once), `open_reviews`, and `evaluated` (per row its id and, per check i
@@ -22,9 +23,11 @@ export function evaluatedRowsSql(siteId: string, checks: readonly CheckSql[], se
   const rows =
     'afterId' in selection
       ? sql`AND s.id > ${selection.afterId}::uuid ORDER BY s.id LIMIT ${selection.pageSize}::int`
-      : // the sample's ids are chosen first, so only they have their fields read out of the record
-        sql`AND s.id IN (SELECT s.id FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)}
-                         ORDER BY md5(s.id::text) LIMIT ${selection.sampleSize}::int)`;
+      : 'ids' in selection
+        ? sql`AND s.id = ANY(${[...selection.ids]}::uuid[])`
+        : // the sample's ids are chosen first, so only they have their fields read out of the record
+          sql`AND s.id IN (SELECT s.id FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)}
+                           ORDER BY md5(s.id::text) LIMIT ${selection.sampleSize}::int)`;
   return sql`
     page AS MATERIALIZED (
       SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s

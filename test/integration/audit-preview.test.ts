@@ -29,9 +29,10 @@ describe('counting audit checks without a run', () => {
   });
 
   it('counts every audited row (rejected ones aside), or a fixed sample of them', async () => {
-    expect(await countsOf([phonePresent], 100)).toEqual({ total: 9, examined: 9, counts: [{ rowsChecked: 9, rowsFailed: 3 }] });
+    expect(await countsOf([phonePresent], 100)).toMatchObject({ total: 9, examined: 9, counts: [{ rowsChecked: 9, rowsFailed: 3 }] });
     const sample = await countsOf([phonePresent], 4);
     expect(sample).toMatchObject({ total: 9, examined: 4, counts: [{ rowsChecked: 4 }] });
+    expect(sample.ids).toHaveLength(4);
     expect(await countsOf([phonePresent], 4)).toEqual(sample);
   });
 
@@ -66,7 +67,7 @@ describe('counting audit checks without a run', () => {
     // the same finding under another check id: the task's problem is gone, but its record fails anew
     const renamed = { checks: [{ index: 1, checkId: 'phone-present-renamed' }], fixTaskCheckIndexes: [1], maxPerRun: 200 };
     const checks = [phonePresent, { ...phonePresent, checkId: 'phone-present-renamed' }];
-    expect(await inReadOnlySnapshot(database.db, TIMEOUT_MS, (snapshot) => countFixTasks(snapshot, SITE, checks, [withPhoneCheck, capped, withoutIt, renamed], 100))).toEqual([
+    expect(await inReadOnlySnapshot(database.db, TIMEOUT_MS, (snapshot) => countFixTasks(snapshot, SITE, checks, [withPhoneCheck, capped, withoutIt, renamed], ids))).toEqual([
       // two phone-less records get a task; the third keeps its own
       { wouldOpen: 2, wouldResolve: 0 },
       { wouldOpen: 1, wouldResolve: 0 },
