@@ -1,7 +1,8 @@
 /** Impact-preview benchmark, audit part: generates a site of customers with planted defects (the
- * audit benchmark's generator), then times the preview's audit statement (both sides' checks, the
- * engine's SQL, read-only) for a draft that raises the email threshold and adds a phone check, at
- * several sample sizes up to the whole site. The last line is one JSON object.
+ * audit benchmark's generator), then times the audit part of the preview (both sides' checks in
+ * the engine's SQL, then the fix-task counts, read-only) for a draft that raises the email
+ * threshold and adds a phone check, at several sample sizes up to the whole site. The last line is
+ * one JSON object.
  *
  *   npm run bench:rule-impact-audits [-- --rows 1000000]
  */

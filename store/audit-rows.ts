@@ -13,7 +13,8 @@ export type AuditedRowSelection = { afterId: string; pageSize: number } | { samp
 
 /** The read-only part of every audit statement, as CTEs after a WITH: `page` (the rows, each field
  * read out of the record once), `open_reviews`, and `evaluated` (per row its id and, per check i
- * of `checks`, whether it applies, a{i}, and why it fails, r{i}, NULL when it passes). The engine aggregates and stores it per page; the impact preview only counts it. */
+ * of `checks`, whether it applies, a{i}, and why it fails, r{i}, NULL when it passes). The engine
+ * aggregates and stores it per page; the impact preview only counts it. */
 export function evaluatedRowsSql(siteId: string, checks: readonly CheckSql[], selection: AuditedRowSelection): SqlFragment {
   const fields = rawSql(CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', '));
   const verdicts = joinSql(
