@@ -1,8 +1,11 @@
+import { auditImpact, auditInputsChanged, type AuditImpact } from '../core/audits/audit-impact';
 import { jsonEqual } from '../core/json';
 import { matchingImpact, survivorshipImpact, type MatchingImpact, type SurvivorshipImpact } from '../core/rules/rule-impact';
 import { buildScopedRuleSet, GLOBAL_SCOPE } from '../core/rules/rule-scope';
 import type { SiteRules, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
+import { checkSql } from '../store/audit-check-sql';
+import { countChecks, countFixTasks, inReadOnlySnapshot, isStatementTimeout, limitStatements, type FixTaskCounts, type FixTaskSide } from '../store/audit-preview';
 import type { RuleDraft } from '../store/rule-drafts';
 import { decidingPairsOfSite, goldenRecordsOfSite, type Sampled } from '../store/rule-impact';
 import { latestPublications } from '../store/rule-publications';
@@ -30,8 +33,15 @@ export interface SiteImpact {
   siteId: string;
   matching: Section<MatchingImpact>;
   survivorship: Section<SurvivorshipImpact>;
-  audits: { changed: boolean; computed: false; reason?: string };
+  audits: AuditsSection;
 }
+
+/** Audit scores are computed by running the checks in PostgreSQL; a site whose statement does not
+ * finish within the time left says so instead. */
+export type AuditsSection =
+  | { changed: false }
+  | { changed: true; computed: false; reason: string }
+  | ({ changed: true; computed: true } & Coverage & AuditImpact & { fixTasks: { now: FixTaskCounts; draft: FixTaskCounts } });
 
 export interface RuleImpact {
   scope: string;
@@ -44,7 +54,9 @@ export interface RuleImpact {
   elapsedMs: number;
 }
 
-const NO_AUDIT_ENGINE = 'audit scores cannot be previewed yet: this version has no audit engine (the audit checks of the draft are validated)';
+const AUDIT_TIMED_OUT = 'not computed: the checks did not finish within the time budget; preview again with a smaller sampleLimit';
+/** The least time an audit statement is given, even when the budget is almost spent. */
+const MIN_AUDIT_STATEMENT_MS = 1000;
 
 /** What publishing the draft would change on the data as it is now, per affected site (the
  * caller's sites among them), without changing anything. */
@@ -65,16 +77,16 @@ export async function previewDraftImpact(db: Db, draft: RuleDraft, siteIds: (sit
       notExamined.push(siteId);
       continue;
     }
-    sites.push(await siteImpact(db, siteId, current, next, limits.sampleLimit));
+    sites.push(await siteImpact(db, siteId, current, next, limits.sampleLimit, started + limits.timeBudgetMs));
   }
   return { scope: draft.scope, draftId: draft.id, baseVersion: draft.baseVersion, sites, notExamined, sampleLimit: limits.sampleLimit, elapsedMs: Date.now() - started };
 }
 
-async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined, next: SiteRules, sampleLimit: number): Promise<SiteImpact> {
+async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined, next: SiteRules, sampleLimit: number, deadline: number): Promise<SiteImpact> {
   // a site new in the draft has no data yet: nothing to compare with
   const matchingChanged = current !== undefined && !jsonEqual(current.matching, next.matching);
   const survivorshipChanged = current !== undefined && !jsonEqual(current.survivorship, next.survivorship);
-  const auditsChanged = current !== undefined && !jsonEqual(current.audits, next.audits);
+  const auditsChanged = current !== undefined && auditInputsChanged(current, next);
   return {
     siteId,
     matching: matchingChanged
@@ -83,8 +95,39 @@ async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined
     survivorship: survivorshipChanged
       ? section(await goldenRecordsOfSite(db, siteId, sampleLimit), (goldens) => survivorshipImpact(goldens, current.survivorship, next.survivorship))
       : { changed: false },
-    audits: auditsChanged ? { changed: true, computed: false, reason: NO_AUDIT_ENGINE } : { changed: false, computed: false },
+    audits: auditsChanged ? await auditsImpact(db, siteId, current, next, sampleLimit, deadline) : { changed: false },
   };
+}
+
+/** The site's scorecard under the rules in force and under the draft, over the same rows (both
+ * sides' checks in one statement of the audit engine's SQL), then the fix tasks an audit would
+ * open and resolve under each, on one read-only snapshot: nothing is stored.
+ * (Exported for bench/rule-impact-audits.) */
+export async function auditsImpact(db: Db, siteId: string, current: SiteRules, next: SiteRules, sampleLimit: number, deadline: number): Promise<AuditsSection> {
+  const asOf = new Date();
+  const sqlOf = (rules: SiteRules) =>
+    rules.audits.checks.map((check) => checkSql(check, { asOf, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry }));
+  const [now, draft] = [sqlOf(current), sqlOf(next)];
+  try {
+    const timeLeft = () => Math.max(deadline - Date.now(), MIN_AUDIT_STATEMENT_MS);
+    const checks = [...now, ...draft];
+    return await inReadOnlySnapshot(db, timeLeft(), async (snapshot) => {
+      const sample = await countChecks(snapshot, siteId, checks, sampleLimit);
+      const impact = auditImpact({ audits: current.audits, counts: sample.counts.slice(0, now.length) }, { audits: next.audits, counts: sample.counts.slice(now.length) });
+      // which checks call for fix tasks depends on the scores: a second statement, over the same rows
+      const side = (rules: SiteRules, offset: number, fixTaskChecks: string[]): FixTaskSide => {
+        const ids = rules.audits.checks.map((check, index) => ({ index: offset + index, checkId: check.id }));
+        return { checks: ids, fixTaskCheckIndexes: ids.filter(({ checkId }) => fixTaskChecks.includes(checkId)).map(({ index }) => index), maxPerRun: rules.audits.fixTasks.maxPerRun };
+      };
+      await limitStatements(snapshot, timeLeft());
+      const [fixNow, fixDraft] = await countFixTasks(snapshot, siteId, checks, [side(current, 0, impact.fixTaskChecks.now), side(next, now.length, impact.fixTaskChecks.draft)], sample.ids);
+      const coverage = { total: sample.total, examined: sample.examined, sampled: sample.examined < sample.total };
+      return { changed: true as const, computed: true as const, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
+    });
+  } catch (error) {
+    if (isStatementTimeout(error)) return { changed: true, computed: false, reason: AUDIT_TIMED_OUT };
+    throw error;
+  }
 }
 
 function section<Row, T>(sample: Sampled<Row>, compute: (rows: Row[]) => T): Section<T> {

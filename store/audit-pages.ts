@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { AUDITED_COLUMNS, AUDITED_ROWS, evaluatedRows } from './audit-rows';
+import { checkSql } from './audit-check-sql';
 import type { AuditRunPlan } from './audit-runs';
+import { evaluatedRowsSql } from './audit-rows';
 import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
 
 type Queryable = Knex | Knex.Transaction;
@@ -36,6 +37,7 @@ export interface PageInput {
  * aggregate pass gives every check's counts and failing ids (totals), turned into one row per
  * check only then: nothing is sorted, nothing multiplied by the number of checks. */
 export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragment {
+  const checks = run.checks.map((check) => checkSql(check, run.context));
   const aggregates = joinSql(
     run.checks.map((_check, index) => {
       const [a, r] = [rawSql(`a${index}`), rawSql(`r${index}`)];
@@ -50,12 +52,7 @@ export function auditPageStatement(run: AuditRunPlan, page: PageInput): SqlFragm
     ', ',
   );
   return sql`
-    WITH page AS MATERIALIZED (
-      SELECT ${AUDITED_COLUMNS} FROM source_records s
-      WHERE s.site_id = ${run.siteId} AND ${AUDITED_ROWS} AND s.id > ${page.afterId}::uuid
-      ORDER BY s.id LIMIT ${page.pageSize}::int
-    ),
-    ${evaluatedRows(run.siteId, run.checks, run.context)},
+    WITH ${evaluatedRowsSql(run.siteId, checks, { afterId: page.afterId, pageSize: page.pageSize })},
     totals AS (SELECT ${aggregates} FROM evaluated),
     per_check AS (
       SELECT c.check_id, c.checked, c.ids, c.reasons

@@ -1,40 +1,47 @@
 import type { Knex } from 'knex';
 import type { AuditCheck } from '../core/audits/types';
 import { CUSTOMER_FIELDS } from '../core/customer';
-import { checkSql, type CheckContext } from './audit-check-sql';
+import { checkSql, type CheckContext, type CheckSql } from './audit-check-sql';
 import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment';
-
-type Queryable = Knex | Knex.Transaction;
 
 /** The rows a site's audit reads: its current source records, as normalised. Rejected records
  * never entered the data, and a record still being received has no normalised form yet. */
-export const AUDITED_ROWS = rawSql(`s.status <> 'rejected' AND s.record IS NOT NULL`);
+export const AUDITED_ROWS = `s.status <> 'rejected' AND s.record IS NOT NULL`;
 
-/** What the checks read of a source record `s`: its ids, status and updated_at, and every field of
- * the normalised record once, as a column of that name (see audit-check-sql). */
-export const AUDITED_COLUMNS = rawSql(
-  `s.id, s.customer_id, s.status, s.updated_at, ${CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', ')}`,
-);
+/** Which audited rows a statement reads: a page after an id (the audit engine), a fixed sample
+ * ordered by a hash of the id (the impact preview: the same data gives the same sample), or the
+ * rows of given ids (a sample chosen by an earlier statement). */
+export type AuditedRowSelection = { afterId: string; pageSize: number } | { sampleSize: number } | { ids: readonly string[] };
 
-/** The CTEs open_reviews and evaluated over a CTE `page` of audited rows: every check evaluated
- * once per row, check i giving a<i> (the row counts for it) and r<i> (why it fails, NULL when it
- * passes). The audit's pages and the re-check of a revised record share them, so both judge a
- * row alike. */
-export function evaluatedRows(siteId: string, checks: readonly AuditCheck[], context: CheckContext): SqlFragment {
+/** The read-only part of every audit statement, as CTEs after a WITH: `page` (the rows, each field
+ * read out of the record once), `open_reviews`, and `evaluated` (per row its id and, per check i
+ * of `checks`, whether it applies, a{i}, and why it fails, r{i}, NULL when it passes). The engine
+ * aggregates and stores it per page; the impact preview only counts it. */
+export function evaluatedRowsSql(siteId: string, checks: readonly CheckSql[], selection: AuditedRowSelection): SqlFragment {
+  const fields = rawSql(CUSTOMER_FIELDS.map((field) => `nullif(btrim(s.record->>'${field}'), '') AS "${field}"`).join(', '));
   const verdicts = joinSql(
-    checks.map((check, index) => {
-      const { applies, reason } = checkSql(check, context);
-      return sql`${applies} AS ${rawSql(`a${index}`)}, ${reason} AS ${rawSql(`r${index}`)}`;
-    }),
+    checks.map((check, index) => sql`${check.applies} AS ${rawSql(`a${index}`)}, ${check.reason} AS ${rawSql(`r${index}`)}`),
     ',\n',
   );
+  const rows =
+    'afterId' in selection
+      ? sql`AND s.id > ${selection.afterId}::uuid ORDER BY s.id LIMIT ${selection.pageSize}::int`
+      : 'ids' in selection
+        ? sql`AND s.id = ANY(${[...selection.ids]}::uuid[])`
+        : // the sample's ids are chosen first, so only they have their fields read out of the record
+          sql`AND s.id IN (SELECT s.id FROM source_records s WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)}
+                           ORDER BY md5(s.id::text) LIMIT ${selection.sampleSize}::int)`;
   return sql`
+    page AS MATERIALIZED (
+      SELECT s.id, s.customer_id, s.status, s.updated_at, ${fields} FROM source_records s
+      WHERE s.site_id = ${siteId} AND ${rawSql(AUDITED_ROWS)} ${rows}
+    ),
     open_reviews AS (
       SELECT DISTINCT source_record_id FROM tasks
       WHERE site_id = ${siteId} AND type = 'duplicate_review' AND status = 'open' AND source_record_id IS NOT NULL
     ),
     evaluated AS MATERIALIZED (
-      SELECT sr.id, ${verdicts}
+      SELECT sr.id${checks.length > 0 ? rawSql(',') : rawSql('')} ${verdicts}
       FROM (SELECT page.*, o.source_record_id IS NOT NULL AS open_duplicate_review
             FROM page LEFT JOIN open_reviews o ON o.source_record_id = page.id) sr
     )`;
@@ -50,7 +57,7 @@ export interface FailingCheck {
 /** The checks that fail on the given source records of a site now, judged as an audit page judges
  * them (a record no longer audited, e.g. rejected, fails nothing). */
 export async function failingChecksOf(
-  db: Queryable,
+  db: Knex | Knex.Transaction,
   siteId: string,
   checks: readonly AuditCheck[],
   context: CheckContext,
@@ -62,11 +69,7 @@ export async function failingChecksOf(
     ', ',
   );
   const statement = sql`
-    WITH page AS MATERIALIZED (
-      SELECT ${AUDITED_COLUMNS} FROM source_records s
-      WHERE s.site_id = ${siteId} AND ${AUDITED_ROWS} AND s.id = ANY(${[...sourceRecordIds]}::uuid[])
-    ),
-    ${evaluatedRows(siteId, checks, context)}
+    WITH ${evaluatedRowsSql(siteId, checks.map((check) => checkSql(check, context)), { ids: sourceRecordIds })}
     SELECT c.check_id, e.id AS source_record_id, c.reason
     FROM evaluated e CROSS JOIN LATERAL (VALUES ${perCheck}) AS c(check_id, applies, reason)
     WHERE c.applies AND c.reason IS NOT NULL

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { AuditCheck, AuditRules, AuditRunStatus, AuditRunSummary, CheckScore, CheckTrend } from '../core/audits/types';
 import type { VersionedSiteRules } from '../core/rules/types';
 import type { CheckContext } from './audit-check-sql';
+import { AUDITED_ROWS } from './audit-rows';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -38,7 +39,7 @@ export async function planAuditRun(db: Queryable, runId: string, versioned: Vers
   await db.raw(
     `UPDATE audit_runs r SET
        rules_version = ?, checks = ?::jsonb, fix_tasks = ?::jsonb, failing_rows_kept = ?, checks_total = ?,
-       rows_total = (SELECT count(*) FROM source_records s WHERE s.site_id = r.site_id AND s.status <> 'rejected' AND s.record IS NOT NULL),
+       rows_total = (SELECT count(*) FROM source_records s WHERE s.site_id = r.site_id AND ${AUDITED_ROWS}),
        previous_run_id = (SELECT p.id FROM audit_runs p WHERE p.site_id = r.site_id AND p.status = 'completed' AND p.started_at < r.started_at
                           ORDER BY p.started_at DESC LIMIT 1)
      WHERE r.id = ? AND r.checks IS NULL`,

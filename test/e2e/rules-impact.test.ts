@@ -61,7 +61,7 @@ describe('impact preview of a draft, on seeded data', () => {
           reviewTasks: { wouldAppear: 0, wouldGo: 2 },
         },
         survivorship: { changed: false },
-        audits: { changed: false, computed: false },
+        audits: { changed: false },
       },
     ]);
     expect(await snapshot()).toEqual(before);
@@ -87,8 +87,27 @@ describe('impact preview of a draft, on seeded data', () => {
     expect(impact.sites[0].matching).toMatchObject({ total: 3, examined: 2, sampled: true, pairs: 2 });
   });
 
-  it('says that audit scores cannot be previewed yet', async () => {
+  it('scores the audit checks under the rules in force and under the draft, over the same records', async () => {
+    // the draft lists only completeness-contact at 0.9: Paris's tightening of validity-email goes
     const impact = await impactOf({ ...paris(), audits: { checks: [{ id: 'completeness-contact', threshold: 0.9 }] } });
-    expect(impact.sites[0].audits).toEqual({ changed: true, computed: false, reason: expect.stringContaining('no audit engine') });
+    const audits = impact.sites[0].audits;
+    expect(audits).toMatchObject({ changed: true, computed: true, total: 6, examined: 6, sampled: false, added: [], removed: [] });
+    const check = (id: string) => audits.checks.find((one: { checkId: string }) => one.checkId === id);
+    // four of the six records have no phone
+    expect(check('completeness-contact')).toEqual({
+      checkId: 'completeness-contact',
+      change: 'changed',
+      now: { rowsChecked: 6, rowsFailed: 4, failedPercent: 66.6667, threshold: 0.95, severity: 'medium', passed: false },
+      draft: { rowsChecked: 6, rowsFailed: 4, failedPercent: 66.6667, threshold: 0.9, severity: 'low', passed: false },
+    });
+    expect(check('validity-email')).toEqual({
+      checkId: 'validity-email',
+      change: 'changed',
+      now: { rowsChecked: 6, rowsFailed: 0, failedPercent: 0, threshold: 0.995, severity: 'critical', passed: true },
+      draft: { rowsChecked: 6, rowsFailed: 0, failedPercent: 0, threshold: 0.98, severity: 'high', passed: true },
+    });
+    // the two records waiting for review are open duplicates under both
+    expect(check('uniqueness-open-duplicates')).toMatchObject({ change: 'unchanged', now: { rowsFailed: 2, passed: false }, draft: { rowsFailed: 2, passed: false } });
+    expect(audits).toMatchObject({ wouldStartFailing: [], wouldStartPassing: [], fixTaskChecks: { now: ['uniqueness-open-duplicates'], draft: ['uniqueness-open-duplicates'] } });
   });
 });
