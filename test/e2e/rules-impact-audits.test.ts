@@ -2,22 +2,14 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { openApiDocument } from '../../api/openapi';
 import type { CustomerRecord } from '../../core/customer';
+import { CLEAN_PARIS_RECORD } from '../support/audit-records';
 import { demoSiteRuleFile } from '../support/rule-files';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const PARIS = 'fr-paris-hq';
 const ROWS = 300;
 
-const CLEAN: CustomerRecord = {
-  givenName: 'Ann',
-  familyName: 'Lee',
-  country: 'FR',
-  email: 'ann.lee@example.fr',
-  phone: '+33612345678',
-  postcode: '75002',
-  city: 'Paris',
-  birthDate: '1980-04-23',
-};
+const CLEAN = CLEAN_PARIS_RECORD;
 
 /** 300 current Paris records: one malformed email, two without a phone, the rest clean. Under the
  * Paris rules (validity-email at 0.995) 1 failing email of 300 passes: 99.67% are well formed. */
