@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { ERASED_TEXT, holdRefusal, personalValuePattern, personalValues, type ErasureDecisionRequest, type ErasureProof, type ErasureStatus } from '../core/erasure';
-import { erasureOfficerMail, erasureOutcomeMail, type ErasureOfficerMailKind } from '../core/erasure-mail';
+import { erasureOfficerMailContext, erasureOutcomeMailContext, outcomeMailSite, renderErasureOfficerMail, renderErasureOutcomeMail, type ErasureOfficerMailKind } from '../core/erasure-mail';
 import type { CustomerRecord } from '../core/customer';
 import { hashedId } from '../core/retention/hash';
 import { lengthOf } from '../core/retention/periods';
-import type { SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
+import type { SiteIdentity, SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import type { Mailer } from '../runtime/mailer';
@@ -87,27 +87,27 @@ export function createErasureActivities({ db, rules, mailer, publicUrl, actionTo
      * per person and step. */
     async notifyErasureOfficers({ requestId, kind }: { requestId: string; kind: ErasureOfficerMailKind }): Promise<{ sent: number }> {
       const request = await requestOf(requestId);
-      // each recipient's link is bound to the approval task of a site they answer for
-      const taskOfRecipient = new Map<string, string>();
+      // each recipient's link is bound to the approval task of the first site they answer for,
+      // and that site's templates write their mail
+      const taskOfRecipient = new Map<string, { taskId: string; siteId: string }>();
       const tasks = await db('tasks').where({ workflow_id: workflowIds.erasure(requestId), type: 'erasure_approval' }).select('id', 'site_id');
       for (const siteId of request.siteIds) {
         const { stewardship } = rulesOf(siteId).rules;
         const taskId = tasks.find((task: { site_id: string }) => task.site_id === siteId)?.id;
         if (!taskId) throw new Error(`erasure request ${requestId} has no approval task at ${siteId}`);
         const recipients = [...stewardship.complianceOfficers, ...(kind === 'escalation' ? stewardship.backups : [])];
-        for (const email of recipients) if (!taskOfRecipient.has(email.toLowerCase())) taskOfRecipient.set(email.toLowerCase(), taskId);
+        for (const email of recipients) if (!taskOfRecipient.has(email.toLowerCase())) taskOfRecipient.set(email.toLowerCase(), { taskId, siteId });
       }
       let sent = 0;
-      for (const [recipient, taskId] of taskOfRecipient) {
+      for (const [recipient, { taskId, siteId }] of taskOfRecipient) {
         const issueKey = `${workflowIds.erasure(requestId)}:${kind}:${recipient}`;
         const token = await issueActionToken(db, actionTokenSecret, { taskId, personEmail: recipient, purpose: 'erasure', expiresAt: request.deadlineAt, issueKey });
-        const mail = erasureOfficerMail(kind, {
-          requestId,
-          siteIds: request.siteIds,
-          deadlineAt: request.deadlineAt.toISOString(),
-          publicUrl,
-          link: `${publicUrl}/erasure/${token}`,
-        });
+        const { site, emailTemplates } = rulesOf(siteId).rules;
+        const mail = renderErasureOfficerMail(
+          kind,
+          emailTemplates,
+          erasureOfficerMailContext({ site: mailSite(site), request: mailRequest(request), link: `${publicUrl}/erasure/${token}`, publicUrl, recipient }),
+        );
         const result = await sendOnce(db, mailer, { to: [recipient], ...mail, idempotencyKey: issueKey });
         if (result.sent) sent += 1;
       }
@@ -206,11 +206,16 @@ export function createErasureActivities({ db, rules, mailer, publicUrl, actionTo
     async notifyRequester({ requestId }: { requestId: string }): Promise<void> {
       const request = await requestOf(requestId);
       const why = request.status === 'refused' ? request.refusalReason : request.status === 'rejected' ? request.decisionReason : null;
-      const mail = erasureOutcomeMail({ requestId, status: request.status, why });
+      const { site, emailTemplates } = rulesOf(outcomeMailSite(request.siteIds)).rules;
+      const mail = renderErasureOutcomeMail(emailTemplates, erasureOutcomeMailContext({ site: mailSite(site), request: mailRequest(request), status: request.status, why }));
       await sendOnce(db, mailer, { to: [request.requester], ...mail, idempotencyKey: `${workflowIds.erasure(requestId)}:outcome:${request.status}` });
     },
   };
 }
+
+/** What erasure mails may show of a site and a request: ids, names and the deadline. */
+const mailSite = ({ id, name, timeZone }: SiteIdentity) => ({ id, name, timeZone });
+const mailRequest = ({ id, siteIds, deadlineAt }: ErasureRequest) => ({ id, siteIds, deadlineAt });
 
 async function countWhere(trx: Knex.Transaction, table: string, where: (q: Knex.QueryBuilder) => void): Promise<number> {
   const [{ n }] = await trx(table).where(where).count('* as n');

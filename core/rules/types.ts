@@ -168,6 +168,12 @@ export interface EmailTemplates {
   reviewEscalation: MailTemplate;
   /** to the compliance officers when an audit run finishes (core/audits/report-mail) */
   auditReport: MailTemplate;
+  /** to the compliance officers of the sites an erasure request concerns, and to its requester
+   * when it ends (core/erasure-mail) */
+  erasureRequest: MailTemplate;
+  erasureReminder: MailTemplate;
+  erasureEscalation: MailTemplate;
+  erasureOutcome: MailTemplate;
 }
 
 /** rules/global.json: company-wide defaults, and the JSON pointers that sites may not change. */

@@ -10,6 +10,7 @@ import { globalAuditErrors, siteAuditErrors } from './validate-audits';
 import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
 import { auditReportTemplateErrors, missingAuditReportErrors } from './validate-audit-report';
 import { globalRetentionErrors, siteRetentionErrors } from './validate-retention';
+import { erasureMailTemplateErrors } from './validate-erasure-mails';
 
 /** Everything wrong with rules/global.json: schema errors first; the semantic checks run only on a
  * file that fits the schema, so they can trust its shape. */
@@ -27,6 +28,7 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
     ...missingAuditReportErrors(global, file),
     ...auditReportTemplateErrors(global, file),
     ...globalRetentionErrors(global, file),
+    ...erasureMailTemplateErrors(global, file),
   ];
 }
 
@@ -47,6 +49,7 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
     ...siteAuditErrors(site, global, file),
     ...auditReportTemplateErrors(site, file),
     ...siteRetentionErrors(site, merged.retention, global, file),
+    ...erasureMailTemplateErrors(site, file),
   ];
 }
 

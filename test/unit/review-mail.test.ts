@@ -16,7 +16,7 @@ const context: ReviewMailContext = {
 };
 
 const mail = { subject: '{{site.name}}: {{percent probability}}', text: '{{site.name}} {{link}}', html: '<a href="{{link}}">{{site.name}}</a>' };
-const templates: EmailTemplates = { locale: 'en-GB', reviewRequest: mail, reviewReminder: mail, reviewEscalation: mail, auditReport: mail };
+const templates: EmailTemplates = { locale: 'en-GB', reviewRequest: mail, reviewReminder: mail, reviewEscalation: mail, auditReport: mail, erasureRequest: mail, erasureReminder: mail, erasureEscalation: mail, erasureOutcome: mail };
 
 describe('renderReviewMail', () => {
   it('escapes the html part only', () => {
