@@ -95,6 +95,27 @@ describe('erasure requests', () => {
     expect(await platform.database.db('customers').where({ id: heldId })).toHaveLength(1);
   });
 
+  it('mails Munich in German, from the Munich rule file: officers and the requester, ids and links only', async () => {
+    const MUNICH = 'de-munich-plant';
+    const munichSystem = await platform.tokenFor(['integration'], [MUNICH]);
+    const munichOfficer = await platform.tokenFor(['compliance'], [MUNICH], 'datenschutz@munich.example');
+    const customerId = await onboarded(platform, munichSystem, MUNICH, 'erp', 'EM-1', { givenName: 'Wilhelmine', familyName: 'Vergessen', street: 'Leopoldstraße 9', postcode: '80802', city: 'München', country: 'DE' });
+    const filed = await file(munichOfficer, { customerId, requester: 'privacy@group.example', reason: 'Art. 17 DSGVO' });
+    expect(filed.body.siteIds).toEqual([MUNICH]);
+
+    const [mail] = await waitForMail(platform.database.db, 'datenschutz@munich.example', new RegExp(`^Löschantrag ${filed.body.id} wartet auf Freigabe$`));
+    expect(mail.text).toContain(`Betroffene Standorte: ${MUNICH}`);
+    expect(mail.text).toMatch(/Gesetzliche Frist: \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}/);
+    expect(mail.text).toMatch(/https?:\/\/\S+\/erasure\/[A-Za-z0-9_-]+/);
+    expect(mail.text).not.toMatch(/Wilhelmine|Vergessen|Leopold/i);
+    // the group's officer answers for Munich here: the Munich templates write to them as well
+    await waitForMail(platform.database.db, 'dpo@group.example', new RegExp(`^Löschantrag ${filed.body.id} wartet auf Freigabe$`));
+
+    expect((await decide(munichOfficer, filed.body.id, { decision: 'reject', reason: 'Vertrag läuft noch' })).body).toMatchObject({ status: 'rejected' });
+    const [outcome] = await waitForMail(platform.database.db, 'privacy@group.example', new RegExp(`^Löschantrag ${filed.body.id} wurde abgelehnt$`));
+    expect(outcome.text).toContain('Begründung: Vertrag läuft noch');
+  });
+
   it('is decided from the link mailed to a compliance officer: the page shows ids and counts only, the form decides once', async () => {
     const system = await platform.tokenFor(['integration'], [PARIS]);
     const customerId = await onboarded(platform, system, PARIS, 'crm', 'E-4', { givenName: 'Léonie', familyName: 'Lien', email: 'leonie.lien@example.fr', country: 'FR' });
