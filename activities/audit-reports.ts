@@ -1,4 +1,5 @@
 import { auditReportMailContext, renderAuditReportMail } from '../core/audits/report-mail';
+import { lengthOf } from '../core/retention/periods';
 import type { SiteRulesSource } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import type { Mailer } from '../runtime/mailer';
@@ -16,10 +17,6 @@ export interface AuditReportDeps {
   actionTokenSecret: Buffer;
 }
 
-/** How long a mailed report link opens the report page. */
-export const REPORT_LINK_VALID_DAYS = 30;
-const DAY_MS = 86_400_000;
-
 export function createAuditReportActivities({ db, rules, mailer, publicUrl, actionTokenSecret }: AuditReportDeps) {
   return {
     /** Mails the run's report to each compliance officer of its site, with a link of their own.
@@ -29,9 +26,9 @@ export function createAuditReportActivities({ db, rules, mailer, publicUrl, acti
       if (!run) throw new Error(`no audit run ${runId}`);
       const versioned = rules.forSite(run.siteId);
       if (!versioned) throw new Error(`no rules for site ${run.siteId}`);
-      const { site, stewardship, emailTemplates } = versioned.rules;
+      const { site, stewardship, emailTemplates, audits } = versioned.rules;
       // counted from the run's end, so a retry issues the same link with the same lifetime
-      const linkValidUntil = new Date((run.finishedAt ?? run.startedAt).getTime() + REPORT_LINK_VALID_DAYS * DAY_MS);
+      const linkValidUntil = new Date((run.finishedAt ?? run.startedAt).getTime() + lengthOf(audits.report.linkValidFor));
       let sent = 0;
       for (const recipient of stewardship.complianceOfficers) {
         const issueKey = `audit-report:${runId}:${recipient.toLowerCase()}`;

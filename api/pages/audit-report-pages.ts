@@ -25,7 +25,8 @@ export interface AuditReportPageDeps {
   source: AuditReportSource;
 }
 
-export const FAILING_ROWS_PER_PAGE = 50;
+/** rows per page when the run's site has no rules any more (audits.report.rowsPerPage otherwise) */
+const FALLBACK_ROWS_PER_PAGE = 50;
 const RUNS_IN_CHART = 12;
 const REPORT_ROLES: readonly Role[] = ['compliance', 'admin'];
 
@@ -44,11 +45,12 @@ export function auditReportPageRoutes(deps: AuditReportPageDeps): Router {
     const { run } = access;
     const siteRules = deps.rules.forSite(run.siteId)?.rules;
     const page = pageQuery(req);
+    const rowsPerPage = siteRules?.audits.report.rowsPerPage ?? FALLBACK_ROWS_PER_PAGE;
     const failingRows = new Map<string, StoredFailingRows>();
     for (const score of run.scorecard) {
       if (score.rowsFailed === 0) continue;
       const offset = score.checkId === page.check ? page.offset : 0;
-      failingRows.set(score.checkId, await deps.source.failingRows(run.id, score.checkId, { limit: FAILING_ROWS_PER_PAGE, offset }));
+      failingRows.set(score.checkId, await deps.source.failingRows(run.id, score.checkId, { limit: rowsPerPage, offset }));
     }
     const model = auditReportPageModel({
       site: { id: run.siteId, name: siteRules?.site.name ?? run.siteId, timeZone: siteRules?.site.timeZone ?? 'UTC' },
@@ -56,7 +58,7 @@ export function auditReportPageRoutes(deps: AuditReportPageDeps): Router {
       trendRuns: await deps.source.trendRuns(run, RUNS_IN_CHART),
       failingRows,
       viewer: access.viewer,
-      rowsPerPage: FAILING_ROWS_PER_PAGE,
+      rowsPerPage,
       pageLink: (checkId, offset) => {
         const query = new URLSearchParams({ ...(access.key ? { key: access.key } : {}), check: checkId, offset: String(offset) });
         return `/audits/${encodeURIComponent(run.id)}?${query}`;

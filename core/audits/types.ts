@@ -83,6 +83,15 @@ export interface AuditRules {
   fixTasks: { minSeverity: Severity; maxPerRun: number };
   /** failing rows stored per check and run; the counts are always exact */
   failingRowsKept: number;
+  report: AuditReportSettings;
+}
+
+/** How an audit run's report is shown (api/pages/audit-report-pages, activities/audit-reports). */
+export interface AuditReportSettings {
+  /** ISO 8601 duration the mailed report link works for, in elapsed time from the run's end */
+  linkValidFor: string;
+  /** failing rows per check and page of the report page */
+  rowsPerPage: number;
 }
 
 /** A check as a site file writes it: a known id tightens the global check, a new id adds a check. */
@@ -93,4 +102,5 @@ export interface SiteAuditRules {
   checks?: SiteAuditCheck[];
   fixTasks?: Partial<AuditRules['fixTasks']>;
   failingRowsKept?: number;
+  report?: Partial<AuditReportSettings>;
 }

@@ -1,4 +1,5 @@
 import { auditReportTemplateProblem } from '../audits/report-mail';
+import { nominalMilliseconds, parseIsoDuration } from './duration';
 import type { RuleFileError } from './rule-file-error';
 import type { GlobalRuleFile, SiteRuleFile } from './types';
 
@@ -15,4 +16,17 @@ export function missingAuditReportErrors(global: GlobalRuleFile, file: string): 
   return global.emailTemplates.auditReport
     ? []
     : [{ file, pointer: '/emailTemplates/auditReport', reason: 'the audit report mail is missing: give its subject, text and html templates' }];
+}
+
+/** The longest a mailed report link may work: a link is a credential, so it must expire. */
+const LONGEST_REPORT_LINK = 'P1Y';
+
+/** The report link lifetime (audits.report.linkValidFor) is longer than zero and at most a year. */
+export function auditReportSettingErrors(rules: Pick<SiteRuleFile, 'audits'>, file: string): RuleFileError[] {
+  const linkValidFor = rules.audits?.report?.linkValidFor;
+  const duration = linkValidFor === undefined ? undefined : parseIsoDuration(linkValidFor);
+  if (!duration) return [];
+  const length = nominalMilliseconds(duration);
+  if (length > 0 && length <= nominalMilliseconds(parseIsoDuration(LONGEST_REPORT_LINK)!)) return [];
+  return [{ file, pointer: '/audits/report/linkValidFor', reason: `"${linkValidFor}" is not a usable link lifetime: give a duration longer than zero and at most ${LONGEST_REPORT_LINK}, e.g. P30D` }];
 }

@@ -8,7 +8,7 @@ import { schemaErrors } from './schemas';
 import type { GlobalRuleFile, SiteRuleFile, SiteRules } from './types';
 import { globalAuditErrors, siteAuditErrors } from './validate-audits';
 import { reviewConsistencyErrors, reviewValueErrors } from './validate-review';
-import { auditReportTemplateErrors, missingAuditReportErrors } from './validate-audit-report';
+import { auditReportSettingErrors, auditReportTemplateErrors, missingAuditReportErrors } from './validate-audit-report';
 import { globalRetentionErrors, siteRetentionErrors } from './validate-retention';
 import { erasureMailTemplateErrors } from './validate-erasure-mails';
 
@@ -29,6 +29,7 @@ export function validateGlobalRuleFile(document: unknown, file = 'global.json'):
     ...auditReportTemplateErrors(global, file),
     ...globalRetentionErrors(global, file),
     ...erasureMailTemplateErrors(global, file),
+    ...auditReportSettingErrors(global, file),
   ];
 }
 
@@ -50,6 +51,7 @@ export function validateSiteRuleFile(document: unknown, file: string, global: Gl
     ...auditReportTemplateErrors(site, file),
     ...siteRetentionErrors(site, merged.retention, global, file),
     ...erasureMailTemplateErrors(site, file),
+    ...auditReportSettingErrors(site, file),
   ];
 }
 

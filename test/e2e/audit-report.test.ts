@@ -14,6 +14,8 @@ const LYON = 'fr-lyon-store';
 const OFFICER_EMAIL = 'dpo@group.example';
 const REPORT_SUBJECT = /Data quality audit: \d+ of \d+ checks passed/;
 const BAD_EMAILS = 60;
+/** Paris's audits.report in this test's rules: not the global defaults (P30D, 50 rows a page) */
+const REPORT_SETTINGS = { linkValidFor: 'P10D', rowsPerPage: 40 };
 
 /** The report link in a report mail's text. */
 function reportLinkIn(message: OutboxMessage): string {
@@ -46,6 +48,9 @@ describe('an audit scheduled, triggered, mailed and read', () => {
 
   beforeAll(async () => {
     fs.cpSync(RULES_DIR, rulesDir, { recursive: true });
+    const parisFile = path.join(rulesDir, 'sites', `${PARIS}.json`);
+    const paris = JSON.parse(fs.readFileSync(parisFile, 'utf8'));
+    fs.writeFileSync(parisFile, JSON.stringify({ ...paris, audits: { ...paris.audits, report: REPORT_SETTINGS } }, null, 2));
     platform = await startTestPlatform({ rulesDir });
     officer = await platform.tokenFor(['compliance'], [PARIS], 'officer@paris.example');
     lyonOfficer = await platform.tokenFor(['compliance'], [LYON]);
@@ -90,12 +95,16 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     // figures only: no customer value reaches the mail
     expect(firstMail.text).not.toContain('(at)example.fr');
     expect(firstMail.html).not.toContain('(at)example.fr');
+    // the link works for the site's audits.report.linkValidFor, counted from the run's end
+    const [link] = await platform.database.db('audit_report_links').select('expires_at', 'run_id');
+    const run = await platform.database.db('audit_runs').where({ id: link.run_id }).first();
+    expect(link.expires_at.getTime() - run.finished_at.getTime()).toBe(10 * 86_400_000);
 
     const schedule = await call(platform.baseUrl, 'GET', `/api/audit-schedules/${encodeURIComponent(scheduleId)}`, { token: officer });
     expect(schedule.body.recentRuns[0].workflowId).toMatch(/^audit:fr-paris-hq:[0-9a-f]{8}-\d{4}-\d{2}-\d{2}T/);
   });
 
-  it('opens the report page from the mailed link: a table per check, failing rows paged, the trend chart as inline SVG', async () => {
+  it('opens the report page from the mailed link: a table per check, failing rows paged by audits.report.rowsPerPage, the trend chart as inline SVG', async () => {
     const link = reportLinkIn(firstMail);
     const { status, html, csp } = await page(link);
     expect(status).toBe(200);
@@ -109,13 +118,13 @@ describe('an audit scheduled, triggered, mailed and read', () => {
     expect(html).not.toMatch(/<script|\ssrc=/);
 
     const emailRows = failingRowsOf(html, 'validity-email');
-    expect(emailRows).toContain('Failing rows 1–50 of the 60 stored');
-    expect(emailRows.match(/<tr><td>[0-9a-f-]{36}<\/td><td>seed:bad-\d\d<\/td>/g)).toHaveLength(50);
+    expect(emailRows).toContain('Failing rows 1–40 of the 60 stored');
+    expect(emailRows.match(/<tr><td>[0-9a-f-]{36}<\/td><td>seed:bad-\d\d<\/td>/g)).toHaveLength(REPORT_SETTINGS.rowsPerPage);
     const next = /<a href="([^"]+)">next rows →<\/a>/.exec(emailRows)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
     const second = await page(new URL(next, link).toString());
     expect(second.status).toBe(200);
     const secondRows = failingRowsOf(second.html, 'validity-email');
-    expect(secondRows).toContain('Failing rows 51–60 of the 60 stored');
+    expect(secondRows).toContain('Failing rows 41–60 of the 60 stored');
     expect(secondRows).toContain('← previous rows');
     expect(secondRows).not.toContain('next rows');
   });

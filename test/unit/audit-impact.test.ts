@@ -6,7 +6,7 @@ import { demoSiteRuleFile, globalRuleFile } from '../support/rule-files';
 const email: AuditCheck = { id: 'validity-email', type: 'validity', description: 'Emails are well formed', fields: ['email'], threshold: 0.98, severity: 'high' };
 const contact: AuditCheck = { id: 'completeness-contact', type: 'completeness', description: 'Email and phone', fields: ['email', 'phone'], threshold: 0.8, severity: 'low' };
 const phone: AuditCheck = { id: 'completeness-phone', type: 'completeness', description: 'A phone', fields: ['phone'], threshold: 0.995, severity: 'high' };
-const audits = (checks: AuditCheck[]): AuditRules => ({ checks, fixTasks: { minSeverity: 'high', maxPerRun: 200 }, failingRowsKept: 1000 });
+const audits = (checks: AuditCheck[]): AuditRules => ({ checks, fixTasks: { minSeverity: 'high', maxPerRun: 200 }, failingRowsKept: 1000, report: { linkValidFor: 'P30D', rowsPerPage: 50 } });
 
 describe('audit impact of a draft', () => {
   it('scores each check on both sides, says which the draft adds, removes or changes, and which change verdict', () => {

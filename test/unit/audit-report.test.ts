@@ -153,3 +153,25 @@ describe('the trend chart', () => {
     expect(niceCeiling(value)).toBeCloseTo(top);
   });
 });
+
+describe('the report settings of the rule files (audits.report)', () => {
+  it('default to a 30-day link and 50 failing rows a page, and a site may set its own', () => {
+    expect(globalRuleFile().audits.report).toEqual({ linkValidFor: 'P30D', rowsPerPage: 50 });
+    const site = demoSiteRuleFile('fr-lyon-store');
+    site.audits = { ...site.audits, report: { rowsPerPage: 20 } };
+    expect(validateSiteRuleFile(site, 'sites/fr-lyon-store.json', globalRuleFile())).toEqual([]);
+    expect(mergeSiteRules(globalRuleFile(), site).audits.report).toEqual({ linkValidFor: 'P30D', rowsPerPage: 20 });
+  });
+
+  it('refuse a link that never works or works too long, and a page without rows, naming the pointer', () => {
+    for (const linkValidFor of ['PT0S', 'P2Y']) {
+      const global = globalRuleFile();
+      global.audits.report.linkValidFor = linkValidFor;
+      expect(validateGlobalRuleFile(global)).toEqual([{ file: 'global.json', pointer: '/audits/report/linkValidFor', reason: expect.stringContaining(`"${linkValidFor}" is not a usable link lifetime`) }]);
+    }
+    const site = demoSiteRuleFile('fr-lyon-store');
+    site.audits = { ...site.audits, report: { rowsPerPage: 0, linkValidFor: '30 days' } };
+    const pointers = validateSiteRuleFile(site, 'sites/fr-lyon-store.json', globalRuleFile()).map((error) => error.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/audits/report/rowsPerPage', '/audits/report/linkValidFor']));
+  });
+});
