@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { formatRuleFileError } from '../core/rules/rule-file-error';
+import { formatRuleFileError, RulesError } from '../core/rules/rule-file-error';
+import { completePublishedGlobalRules } from '../services/rule-upgrade';
 import { createApp } from '../api/app';
 import type { ApiContext } from '../api/context';
 import type { Config } from './config';
@@ -24,8 +25,24 @@ export async function openDatabase(url: string, log: Log): Promise<Db> {
 /** Loads the published rules (on a first start, the rule files of RULES_DIR become version 1) and
  * polls for newer publications; a newer set that does not validate is reported and the last valid
  * rules stay in force. Refuses to start without a valid set. */
+/** The published rules; when they no longer validate (an upgrade that requires new fields), the
+ * global rules are first completed from the shipped rule files, and that is said. */
+export async function loadPublishedRules(db: Db, rulesDir: string, log: Log): Promise<PublishedRules> {
+  try {
+    return await PublishedRules.load(db, rulesDir);
+  } catch (error) {
+    if (!(error instanceof RulesError)) throw error;
+    const added = await completePublishedGlobalRules(db, rulesDir);
+    if (added.length > 0) {
+      log(`the published global rules lacked what this release requires; published a new version with ${added.join(', ')} from ${rulesDir}/global.json`);
+    }
+    // again even when nothing was added here: another process may have completed them meanwhile
+    return PublishedRules.load(db, rulesDir);
+  }
+}
+
 export async function loadRules(config: Config, db: Db, log: Log): Promise<{ rules: PublishedRules; watcher: RulesPolling }> {
-  const rules = await PublishedRules.load(db, config.rulesDir);
+  const rules = await loadPublishedRules(db, config.rulesDir, log);
   const inForce = () => rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ');
   log(`rules loaded from the database: ${inForce()}`);
   const watcher = rules.poll(

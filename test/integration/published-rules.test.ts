@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RulesError } from '../../core/rules/rule-file-error';
 import { ruleFileHash, ruleFileText } from '../../core/rules/rule-scope';
+import { loadPublishedRules } from '../../runtime/platform';
 import { PublishedRules, RULE_FILES_AUTHOR, type RulesRefresh } from '../../runtime/published-rules';
 import { insertPublication, latestPublication } from '../../store/rule-publications';
 import { demoSiteRuleFile, RULES_DIRECTORY } from '../support/rule-files';
@@ -125,6 +126,54 @@ describe('PublishedRules', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(refreshes).toHaveLength(1);
     expect(rules.forSite(PARIS)?.rules.sla.reviewRemindAfter).toBe('PT2H');
+  });
+});
+
+describe('published rules after an upgrade that requires new rule fields', () => {
+  let database: TestDatabase;
+  let directory: string;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    directory = copyOfRules();
+    await PublishedRules.load(database.db, directory);
+  });
+  afterEach(async () => {
+    fs.rmSync(directory, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  /** The global rules as an earlier release published them, with a value an admin changed. */
+  const publishedBeforeTheUpgrade = () => {
+    const global = JSON.parse(fs.readFileSync(path.join(directory, 'global.json'), 'utf8'));
+    delete global.emailTemplates.erasureOutcome;
+    delete global.audits.report;
+    global.matching.thresholds.autoLink = 0.97;
+    return global;
+  };
+
+  it('completes the global rules from the shipped file, keeping what the admins set, and says so', async () => {
+    await publishDirectly(database, 'global', publishedBeforeTheUpgrade());
+    await expect(PublishedRules.load(database.db, directory)).rejects.toThrow(RulesError);
+
+    const lines: string[] = [];
+    const rules = await loadPublishedRules(database.db, directory, (line) => lines.push(line));
+    expect(rules.siteIds()).toContain(PARIS);
+    const latest = await latestPublication(database.db, 'global');
+    expect(latest).toMatchObject({ version: 3, author: RULE_FILES_AUTHOR });
+    expect(latest!.comment).toContain('/emailTemplates/erasureOutcome, /audits/report');
+    const content = latest!.content as { matching: { thresholds: { autoLink: number } }; emailTemplates: Record<string, unknown> };
+    expect(content.matching.thresholds.autoLink).toBe(0.97);
+    expect(content.emailTemplates.erasureOutcome).toBeDefined();
+    expect(lines.join('\n')).toMatch(/published a new version with \/emailTemplates\/erasureOutcome/);
+    const logged = await database.db('change_log').where({ entity_type: 'rules', action: 'rules_published' });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('publishes nothing when the shipped file does not cure the rules: their errors stand', async () => {
+    const broken = { ...demoSiteRuleFile(PARIS), matching: { thresholds: { autoLink: 0.5, review: 0.9 } } };
+    await publishDirectly(database, PARIS, broken);
+    await expect(loadPublishedRules(database.db, directory, () => undefined)).rejects.toThrow(RulesError);
+    expect((await latestPublication(database.db, 'global'))!.version).toBe(1);
   });
 });
 
