@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { Db } from '../runtime/db';
 import type { CustomerRecord } from '../core/customer';
-import type { BlockingKey, MatchingRules } from '../core/rules/types';
-import { MATCH_KEY_COLUMNS, type MatchKeys } from '../core/matching/keys';
+import type { BlockingKey, MatchField, MatchingRules } from '../core/rules/types';
+import { MATCH_KEY_COLUMNS, type MatchKeyColumn, type MatchKeys } from '../core/matching/keys';
 import type { CandidateRecord } from '../core/matching/score';
+import type { TermFrequencies } from '../core/matching/term-frequency';
 
 /** Linked source records that share at least one blocking key with the incoming record's keys,
  * in one query. Records hit by more keys (and by closer names) come first, so the limit keeps
@@ -53,4 +54,40 @@ function blockQuery(db: Db, key: BlockingKey, keys: MatchKeys): Knex.QueryBuilde
   const similarities = columns.map(() => 'similarity(??, ?)').join(' + ');
   const bindings = columns.flatMap((column, index) => [column, values[index]]);
   return query.select('id', db.raw(`(${similarities}) / ${columns.length} AS strength`, bindings));
+}
+
+/** How long the number of persons with any value in a column is reused: it moves slowly, and
+ * counting it reads the whole table. */
+const PERSONS_COUNT_TTL_MS = 10_000;
+const personsWithAnyValue = new WeakMap<Db, Map<MatchKeyColumn, { count: number; countedAt: number }>>();
+
+/** For each comparison with termFrequency, how many stored persons share the incoming value and
+ * how many have any value in that field (see core/matching/term-frequency). */
+export async function findTermFrequencies(db: Db, keys: MatchKeys, matching: MatchingRules): Promise<TermFrequencies> {
+  const frequencies: TermFrequencies = {};
+  const adjusted = matching.comparisons.flatMap(({ field, termFrequency }) => {
+    const column = MATCH_KEY_COLUMNS[field];
+    return termFrequency && column && keys[column] !== null ? [{ field, column }] : [];
+  });
+  if (adjusted.length === 0) return frequencies;
+  const withValue = await db.raw<{ rows: { field: MatchField; persons: string }[] }>(
+    adjusted.map(() => '(SELECT ?::text AS field, count(DISTINCT customer_id) AS persons FROM source_records WHERE customer_id IS NOT NULL AND ?? = ?)').join(' UNION ALL '),
+    adjusted.flatMap(({ field, column }) => [field, column, keys[column]]),
+  );
+  const persons = new Map(withValue.rows.map((row) => [row.field, Number(row.persons)]));
+  for (const { field, column } of adjusted) {
+    frequencies[field] = { withValue: persons.get(field) ?? 0, withAnyValue: await countPersonsWithAnyValue(db, column) };
+  }
+  return frequencies;
+}
+
+async function countPersonsWithAnyValue(db: Db, column: MatchKeyColumn): Promise<number> {
+  const counts = personsWithAnyValue.get(db) ?? new Map();
+  personsWithAnyValue.set(db, counts);
+  const cached = counts.get(column);
+  if (cached && Date.now() - cached.countedAt < PERSONS_COUNT_TTL_MS) return cached.count;
+  const [row] = (await db('source_records').whereNotNull('customer_id').whereNotNull(column).countDistinct({ persons: 'customer_id' })) as { persons: string }[];
+  const count = Number(row?.persons ?? 0);
+  counts.set(column, { count, countedAt: Date.now() });
+  return count;
 }

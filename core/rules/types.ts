@@ -76,6 +76,8 @@ export interface FieldComparison {
   params?: Record<string, number | string | boolean>;
   /** m and u for each level the comparator yields; a missing value on either side weighs 0 */
   levels: Record<string, LevelProbabilities>;
+  /** the u of the exact level follows how common the value is among the stored persons */
+  termFrequency?: boolean;
 }
 
 export interface BlockingKey {
