@@ -90,8 +90,15 @@ describe('findTermFrequencies', () => {
     for (const record of records) {
       const id = randomUUID();
       await db('source_records').insert({
-        id, site_id: 'paris', source_system: 'crm', source_id: id, raw: '{}', raw_hash: id,
-        record: JSON.stringify(record), customer_id: customerId, ...matchKeys(record),
+        id,
+        site_id: 'paris',
+        source_system: 'crm',
+        source_id: id,
+        raw: '{}',
+        raw_hash: id,
+        record: JSON.stringify(record),
+        customer_id: customerId,
+        ...matchKeys(record),
       });
     }
   }
