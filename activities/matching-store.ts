@@ -31,6 +31,13 @@ export async function findCandidateRecords(
   return rows.map((row) => ({ sourceRecordId: row.id, customerId: row.customer_id, record: row.record }));
 }
 
+/** What a phonetic key compares ($ is the value): names by Soundex (fuzzystrmatch), a birth date
+ * by its year, anything else as it is. Migration 019 indexes the family name + birth year form. */
+function phoneticForm(column: MatchKeyColumn): string {
+  if (column === 'given_name_key' || column === 'family_name_key' || column === 'name_key') return 'soundex($)';
+  return column === 'birth_date' ? 'left($, 4)' : '$';
+}
+
 /** The linked records one blocking key finds, each with a strength: 1 for an exact key, the
  * name similarity for a trigram key. Undefined when the incoming record lacks a field the key needs. */
 function blockQuery(db: Db, key: BlockingKey, keys: MatchKeys): Knex.QueryBuilder | undefined {
@@ -44,6 +51,13 @@ function blockQuery(db: Db, key: BlockingKey, keys: MatchKeys): Knex.QueryBuilde
   const query = db('source_records').whereNotNull('customer_id');
   if (key.method === 'exact') {
     columns.forEach((column, index) => query.where(column, values[index]));
+    return query.select('id', db.raw('1.0 AS strength'));
+  }
+  if (key.method === 'phonetic') {
+    columns.forEach((column, index) => {
+      const expression = phoneticForm(column);
+      query.whereRaw(`${expression.replace('$', '??')} = ${expression.replace('$', '?')}`, [column, values[index]]);
+    });
     return query.select('id', db.raw('1.0 AS strength'));
   }
   // `%` uses the trigram index at pg_trgm.similarity_threshold (0.3 by default); minSimilarity narrows further

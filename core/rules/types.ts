@@ -84,7 +84,8 @@ export interface BlockingKey {
   name: string;
   /** the match-key columns that must agree (exact) or be similar (trigram) */
   fields: MatchField[];
-  method: 'exact' | 'trigram';
+  /** exact: keys equal; trigram: pg_trgm similarity; phonetic: names by Soundex, a birth date by its year */
+  method: 'exact' | 'trigram' | 'phonetic';
   /** pg_trgm similarity for the trigram method */
   minSimilarity?: number;
 }

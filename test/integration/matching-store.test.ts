@@ -133,3 +133,39 @@ describe('findTermFrequencies', () => {
     expect(frequencies).toEqual({ familyName: { withValue: 0, withAnyValue: 3 } });
   });
 });
+
+describe('phonetic blocking', () => {
+  let database: TestDatabase;
+  const ids: Record<string, string> = {};
+  const phonetic: MatchingRules = { ...matching, blocking: [{ name: 'familyNameSoundsBirthYear', fields: ['familyName', 'birthDate'], method: 'phonetic' }] };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const { db } = database;
+    for (const [label, record] of Object.entries({
+      soundsAlikeSameYear: { givenName: 'Ana', familyName: 'Dyrand', birthDate: '1980-11-30' },
+      soundsAlikeOtherYear: { givenName: 'Anne', familyName: 'Durand', birthDate: '1981-04-02' },
+      soundsOtherSameYear: { givenName: 'Anne', familyName: 'Weber', birthDate: '1980-04-02' },
+    } satisfies Record<string, CustomerRecord>)) {
+      const [customer] = (await db('customers').insert({ home_site_id: 'paris', record: '{}', provenance: '{}', rules_version: 'v1' }).returning('id')) as { id: string }[];
+      ids[label] = randomUUID();
+      await db('source_records').insert({
+        id: ids[label],
+        site_id: 'paris',
+        source_system: 'crm',
+        source_id: label,
+        raw: '{}',
+        raw_hash: label,
+        record: JSON.stringify(record),
+        customer_id: customer!.id,
+        ...matchKeys(record),
+      });
+    }
+  });
+  afterAll(() => database.drop());
+
+  it('finds a family name that sounds alike with the same birth year', async () => {
+    const candidates = await findCandidateRecords(database.db, matchKeys({ familyName: 'Durand', birthDate: '1980-04-02' }), phonetic, { limit: 10 });
+    expect(candidates.map((candidate) => candidate.sourceRecordId)).toEqual([ids.soundsAlikeSameYear]);
+  });
+});
