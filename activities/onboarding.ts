@@ -12,7 +12,7 @@ import { saveMatchEvaluation } from '../store/match-evaluations';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { getSourceRecord, markRejected, saveNormalised, setOutcome, type SourceRecord } from '../store/source-records';
 import { openTask } from '../store/tasks';
-import { findCandidateRecords } from './matching-store';
+import { findCandidateRecords, findTermFrequencies } from './matching-store';
 import { giveOwnGoldenRecord, mergeIntoGoldenRecord } from './golden-records';
 
 export interface OnboardingDeps {
@@ -177,12 +177,14 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
 /** The best-scoring golden records for a record, kept-distinct ones left out, best first. */
 async function rankedCandidates(db: Db, sourceRecord: SourceRecord, matching: MatchingRules) {
   const record = normalisedOf(sourceRecord);
-  const candidates = await findCandidateRecords(db, matchKeys(record), matching, {
+  const keys = matchKeys(record);
+  const candidates = await findCandidateRecords(db, keys, matching, {
     excludeSourceRecordId: sourceRecord.id,
     limit: matching.maxCandidates,
   });
   const keptDistinct = await customersKeptDistinctFrom(db, sourceRecord.id);
-  const ranked = rankCandidates(record, candidates, matching)
+  const frequencies = await findTermFrequencies(db, keys, matching);
+  const ranked = rankCandidates(record, candidates, matching, frequencies)
     .filter((candidate) => !keptDistinct.has(candidate.customerId))
     .slice(0, EVALUATIONS_KEPT);
   return { ranked, candidates: candidates.length };

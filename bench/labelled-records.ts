@@ -29,6 +29,9 @@ export const BUILT_IN_MAPPING: ColumnMapping = {
   dob: 'birthDate',
   city: 'city',
   email: 'email',
+  // Splink historical_50k (its full_name, gender and occupation have no customer field)
+  birth_place: 'city',
+  postcode_fake: 'postcode',
 };
 
 export function readMappingFile(path: string): ColumnMapping {

@@ -12,7 +12,7 @@ import { normaliseRecord } from '../core/normalise';
 import { matchKeys } from '../core/matching/keys';
 import { bestPerGoldenRecord, scoreCandidates } from '../core/matching/score';
 import type { GlobalRuleFile } from '../core/rules/types';
-import { findCandidateRecords } from '../activities/matching-store';
+import { findCandidateRecords, findTermFrequencies } from '../activities/matching-store';
 import { openBenchDatabase } from './bench-database';
 import { BUILT_IN_MAPPING, readLabelledRecords, readMappingFile, type LabelledRecord } from './labelled-records';
 import { clusterPairs, pairKey, pairwiseQuality, readTruthPairs, type PairwiseQuality } from './pair-metrics';
@@ -81,7 +81,7 @@ async function runMatcher(db: Db, records: LabelledRecord[], rules: GlobalRuleFi
     const record = normaliseRecord(raw, rules.normalisation);
     const keys = matchKeys(record);
     const candidates = await findCandidateRecords(db, keys, matching, { limit: matching.maxCandidates });
-    const scored = scoreCandidates(record, candidates, matching);
+    const scored = scoreCandidates(record, candidates, matching, await findTermFrequencies(db, keys, matching));
     run.candidatePairs += scored.length;
     for (const candidate of scored) {
       const pair = pairKey(id, benchIdBySourceRecord.get(candidate.sourceRecordId)!);

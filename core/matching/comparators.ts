@@ -87,7 +87,7 @@ function isInitialOrShortForm(short: string, long: string): boolean {
 }
 
 const date: Comparator = {
-  levels: ['exact', 'dayMonthSwapped', 'oneComponent', 'sameYear', 'different'],
+  levels: ['exact', 'dayMonthSwapped', 'oneComponent', 'twoDigits', 'sameYear', 'different'],
   compare(a, b) {
     if (a === b) return 'exact';
     const [yearA, monthA, dayA] = a.split('-');
@@ -95,6 +95,8 @@ const date: Comparator = {
     if (yearA === yearB && monthA === dayB && dayA === monthB) return 'dayMonthSwapped';
     const agreeing = Number(yearA === yearB) + Number(monthA === monthB) + Number(dayA === dayB);
     if (agreeing === 2) return 'oneComponent';
+    // typing errors in two digits spread over two components ("2009-08-25" for "2008-08-27")
+    if (editDistance(a, b) <= 2) return 'twoDigits';
     return yearA === yearB ? 'sameYear' : 'different';
   },
 };

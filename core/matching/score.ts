@@ -2,6 +2,7 @@ import type { CustomerRecord } from '../customer';
 import type { ComparatorName, FieldComparison, MatchField, MatchingRules } from '../rules/types';
 import { comparatorLevels, compareField, MISSING } from './comparators';
 import { comparableRecord, type ComparableRecord } from './keys';
+import { termFrequencyU, type TermFrequencies } from './term-frequency';
 
 /** One field's part of a match score. Holds no personal values: it is stored as the explanation
  * of a link and shown to stewards next to the records. */
@@ -33,23 +34,25 @@ export interface RankedCandidate extends CandidateRecord {
   score: MatchScore;
 }
 
-/** Fellegi-Sunter score of two normalised records. */
-export function scorePair(a: CustomerRecord, b: CustomerRecord, matching: MatchingRules): MatchScore {
-  return scoreComparable(comparableRecord(a), comparableRecord(b), matching);
+/** Fellegi-Sunter score of two normalised records; `frequencies` (of a's values among the stored
+ * persons) adjust the comparisons with termFrequency, which otherwise use the rule's u. */
+export function scorePair(a: CustomerRecord, b: CustomerRecord, matching: MatchingRules, frequencies: TermFrequencies = {}): MatchScore {
+  return scoreComparable(comparableRecord(a), comparableRecord(b), matching, frequencies);
 }
 
-function scoreComparable(a: ComparableRecord, b: ComparableRecord, matching: MatchingRules): MatchScore {
-  const fields = matching.comparisons.map((comparison) => scoreField(comparison, a, b));
+function scoreComparable(a: ComparableRecord, b: ComparableRecord, matching: MatchingRules, frequencies: TermFrequencies): MatchScore {
+  const fields = matching.comparisons.map((comparison) => scoreField(comparison, a, b, frequencies));
   const weight = fields.reduce((total, field) => total + field.weight, 0);
   const probability = matchProbability(weight, matching.priorProbability);
   return { weight, probability, band: bandOf(probability, matching.thresholds), fields };
 }
 
-function scoreField(comparison: FieldComparison, a: ComparableRecord, b: ComparableRecord): FieldScore {
+function scoreField(comparison: FieldComparison, a: ComparableRecord, b: ComparableRecord, frequencies: TermFrequencies): FieldScore {
   const { field, comparator, params, levels } = comparison;
   const level = configuredLevel(comparison, compareField(comparator, field, a, b, params));
   const probabilities = level === MISSING ? undefined : levels[level];
-  const weight = probabilities ? Math.log2(probabilities.m / probabilities.u) : 0;
+  const u = probabilities && level === 'exact' && comparison.termFrequency ? termFrequencyU(probabilities.u, frequencies[field]) : probabilities?.u;
+  const weight = probabilities && u ? Math.log2(probabilities.m / u) : 0;
   return { field, comparator, level, weight };
 }
 
@@ -78,10 +81,11 @@ export function scoreCandidates(
   record: CustomerRecord,
   candidates: CandidateRecord[],
   matching: MatchingRules,
+  frequencies: TermFrequencies = {},
 ): RankedCandidate[] {
   const comparable = comparableRecord(record);
   return candidates
-    .map((candidate) => ({ ...candidate, score: scoreComparable(comparable, comparableRecord(candidate.record), matching) }))
+    .map((candidate) => ({ ...candidate, score: scoreComparable(comparable, comparableRecord(candidate.record), matching, frequencies) }))
     .sort((x, y) => y.score.weight - x.score.weight);
 }
 
@@ -99,6 +103,7 @@ export function rankCandidates(
   record: CustomerRecord,
   candidates: CandidateRecord[],
   matching: MatchingRules,
+  frequencies: TermFrequencies = {},
 ): RankedCandidate[] {
-  return bestPerGoldenRecord(scoreCandidates(record, candidates, matching));
+  return bestPerGoldenRecord(scoreCandidates(record, candidates, matching, frequencies));
 }

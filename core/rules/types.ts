@@ -76,13 +76,16 @@ export interface FieldComparison {
   params?: Record<string, number | string | boolean>;
   /** m and u for each level the comparator yields; a missing value on either side weighs 0 */
   levels: Record<string, LevelProbabilities>;
+  /** the u of the exact level follows how common the value is among the stored persons */
+  termFrequency?: boolean;
 }
 
 export interface BlockingKey {
   name: string;
   /** the match-key columns that must agree (exact) or be similar (trigram) */
   fields: MatchField[];
-  method: 'exact' | 'trigram';
+  /** exact: keys equal; trigram: pg_trgm similarity; phonetic: names by Soundex, a birth date by its year */
+  method: 'exact' | 'trigram' | 'phonetic';
   /** pg_trgm similarity for the trigram method */
   minSimilarity?: number;
 }

@@ -1,5 +1,6 @@
 import { workingDurationProblem } from '../calendar';
 import { isCountryCode } from '../countries';
+import { MATCH_KEY_COLUMNS } from '../matching/keys';
 import { parseJsonPointer, valueAtPointer } from './json-pointer';
 import { findLockViolations, mergeSiteRules } from './merge';
 import type { RuleFileError } from './rule-file-error';
@@ -92,6 +93,11 @@ function consistencyErrors(rules: Omit<SiteRules, 'site'>, file: string): RuleFi
   if (minAgeYears >= maxAgeYears) {
     errors.push({ file, pointer: '/fields/birthDate/minAgeYears', reason: `minAgeYears ${minAgeYears} must be below maxAgeYears ${maxAgeYears}` });
   }
+  rules.matching.comparisons.forEach(({ field, termFrequency }, index) => {
+    if (termFrequency && !MATCH_KEY_COLUMNS[field]) {
+      errors.push({ file, pointer: `/matching/comparisons/${index}/termFrequency`, reason: `field "${field}" has no match key to count its values by: term frequencies are for ${Object.keys(MATCH_KEY_COLUMNS).join(', ')}` });
+    }
+  });
   const order = ['reviewRemindAfter', 'reviewEscalateAfter', 'reviewExpireAfter'] as const;
   const lengths = order.map((key) => parseIsoDuration(rules.sla[key]));
   for (let index = 1; index < order.length; index++) {

@@ -58,6 +58,8 @@ describe('comparators', () => {
     expect(date('1990-07-04', '1990-07-04')).toBe('exact');
     expect(date('1990-07-04', '1990-04-07')).toBe('dayMonthSwapped');
     expect(date('1990-07-04', '1991-07-04')).toBe('oneComponent');
+    expect(date('2009-08-25', '2008-08-27')).toBe('twoDigits');
+    expect(date('1983-11-24', '1973-11-26')).toBe('twoDigits');
     expect(date('1990-07-04', '1990-12-25')).toBe('sameYear');
     expect(date('1990-07-04', '1971-12-25')).toBe('different');
   });

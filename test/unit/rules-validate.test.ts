@@ -119,6 +119,13 @@ describe('semantic errors', () => {
     global.fields.birthDate = { minAgeYears: 90, maxAgeYears: 18 };
     expect(errorAt(validateGlobalRuleFile(global), '/fields/birthDate/minAgeYears')).toMatch(/must be below maxAgeYears/);
   });
+
+  it('refuse term frequencies for a field without a match key', () => {
+    const global = globalRuleFile();
+    const region = global.matching.comparisons.findIndex((comparison) => comparison.field === 'region');
+    global.matching.comparisons[region]!.termFrequency = true;
+    expect(errorAt(validateGlobalRuleFile(global), `/matching/comparisons/${region}/termFrequency`)).toMatch(/"region" has no match key/);
+  });
 });
 
 describe('JSON syntax errors', () => {
