@@ -2,7 +2,7 @@ import { auditImpact, auditInputsChanged, type AuditImpact } from '../core/audit
 import { jsonEqual } from '../core/json';
 import { matchingImpact, survivorshipImpact, type MatchingImpact, type SurvivorshipImpact } from '../core/rules/rule-impact';
 import { buildScopedRuleSet, GLOBAL_SCOPE } from '../core/rules/rule-scope';
-import type { SiteRules, VersionedSiteRules } from '../core/rules/types';
+import type { MatchField, MatchingRules, SiteRules, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { checkSql } from '../store/audit-check-sql';
 import { countChecks, countFixTasks, inReadOnlySnapshot, isStatementTimeout, limitStatements, type FixTaskCounts, type FixTaskSide } from '../store/audit-preview';
@@ -82,6 +82,11 @@ export async function previewDraftImpact(db: Db, draft: RuleDraft, siteIds: (sit
   return { scope: draft.scope, draftId: draft.id, baseVersion: draft.baseVersion, sites, notExamined, sampleLimit: limits.sampleLimit, elapsedMs: Date.now() - started };
 }
 
+/** Fields whose exact agreements either version weighs by how common the value is. */
+function frequencyFields(...versions: MatchingRules[]): MatchField[] {
+  return [...new Set(versions.flatMap((matching) => matching.comparisons.filter((comparison) => comparison.termFrequency).map((comparison) => comparison.field)))];
+}
+
 async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined, next: SiteRules, sampleLimit: number, deadline: number): Promise<SiteImpact> {
   // a site new in the draft has no data yet: nothing to compare with
   const matchingChanged = current !== undefined && !jsonEqual(current.matching, next.matching);
@@ -90,7 +95,9 @@ async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined
   return {
     siteId,
     matching: matchingChanged
-      ? section(await decidingPairsOfSite(db, siteId, sampleLimit), (pairs) => matchingImpact(pairs, current.matching, next.matching))
+      ? section(await decidingPairsOfSite(db, siteId, sampleLimit, frequencyFields(current.matching, next.matching)), (pairs) =>
+          matchingImpact(pairs, current.matching, next.matching),
+        )
       : { changed: false },
     survivorship: survivorshipChanged
       ? section(await goldenRecordsOfSite(db, siteId, sampleLimit), (goldens) => survivorshipImpact(goldens, current.survivorship, next.survivorship))

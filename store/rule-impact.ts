@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
+import { MATCH_KEY_COLUMNS } from '../core/matching/keys';
+import type { TermFrequencies } from '../core/matching/term-frequency';
 import type { DecidingPair, GoldenRecordSources } from '../core/rules/rule-impact';
+import type { MatchField } from '../core/rules/types';
 
 type Queryable = Knex | Knex.Transaction;
 
@@ -12,7 +15,22 @@ export interface Sampled<T> {
 }
 
 /** Per source record of the site, the pair that decided it: its best-scoring match evaluation. */
-export async function decidingPairsOfSite(db: Queryable, siteId: string, limit: number): Promise<Sampled<DecidingPair>> {
+export async function decidingPairsOfSite(
+  db: Queryable,
+  siteId: string,
+  limit: number,
+  frequencyFields: readonly MatchField[] = [],
+): Promise<Sampled<DecidingPair>> {
+  // per field, the persons other than the record itself sharing its value, as onboarding counted
+  // them (activities/matching-store findTermFrequencies)
+  const columns = frequencyFields.flatMap((field) => {
+    const column = MATCH_KEY_COLUMNS[field];
+    return column ? [{ field, column }] : [];
+  });
+  const sharing = columns.map(
+    (_, index) =>
+      `, (SELECT count(DISTINCT o.customer_id) FROM source_records o WHERE o.customer_id IS NOT NULL AND o.id <> s.id AND o.?? = s.??) AS tf_${index}`,
+  );
   const { rows } = await db.raw(
     `WITH best AS (
        SELECT DISTINCT ON (e.source_record_id) e.source_record_id, e.matched_source_record_id
@@ -22,14 +40,29 @@ export async function decidingPairsOfSite(db: Queryable, siteId: string, limit: 
      )
      SELECT count(*) OVER () AS total, s.id, s.status, s.record, m.record AS matched_record,
             EXISTS (SELECT 1 FROM tasks t WHERE t.source_record_id = s.id AND t.type = 'duplicate_review' AND t.status = 'open') AS open_review
+            ${sharing.join('')}
      FROM best b
      JOIN source_records s ON s.id = b.source_record_id
      JOIN source_records m ON m.id = b.matched_source_record_id
      WHERE s.record IS NOT NULL AND m.record IS NOT NULL
      ORDER BY md5(s.id::text)
      LIMIT ?`,
-    [siteId, limit],
+    [siteId, ...columns.flatMap(({ column }) => [column, column]), limit],
   );
+  const withAnyValue = await Promise.all(
+    columns.map(async ({ column }) => {
+      const [row] = (await db('source_records').whereNotNull('customer_id').whereNotNull(column).countDistinct({ persons: 'customer_id' })) as { persons: string }[];
+      return Number(row?.persons ?? 0);
+    }),
+  );
+  const frequenciesOf = (row: Record<string, any>): TermFrequencies =>
+    Object.fromEntries(
+      columns.flatMap(({ field }, index) =>
+        row.record?.[field] !== undefined && row[`tf_${index}`] !== undefined
+          ? [[field, { withValue: Number(row[`tf_${index}`]), withAnyValue: withAnyValue[index] }]]
+          : [],
+      ),
+    );
   return {
     total: rows.length > 0 ? Number(rows[0].total) : 0,
     rows: rows.map((row: Record<string, any>) => ({
@@ -38,6 +71,7 @@ export async function decidingPairsOfSite(db: Queryable, siteId: string, limit: 
       record: row.record,
       matchedRecord: row.matched_record,
       openReview: row.open_review,
+      ...(columns.length > 0 ? { frequencies: frequenciesOf(row) } : {}),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import type { CustomerField, CustomerRecord } from '../customer';
 import { scorePair, type MatchBand } from '../matching/score';
+import type { TermFrequencies } from '../matching/term-frequency';
 import { computeGoldenRecord, type SurvivorSource } from '../survivorship';
 import type { MatchingRules, SurvivorshipRules } from './types';
 
@@ -15,6 +16,8 @@ export interface DecidingPair {
   matchedRecord: CustomerRecord;
   /** an open duplicate-review task waits on this record */
   openReview: boolean;
+  /** how common its values are among the other stored persons, for comparisons with termFrequency */
+  frequencies?: TermFrequencies;
 }
 
 export interface BandChange {
@@ -45,8 +48,8 @@ export function matchingImpact(pairs: readonly DecidingPair[], current: Matching
   let wouldAppear = 0;
   let wouldGo = 0;
   for (const pair of pairs) {
-    const now = scorePair(pair.record, pair.matchedRecord, current).band;
-    const then = scorePair(pair.record, pair.matchedRecord, draft).band;
+    const now = scorePair(pair.record, pair.matchedRecord, current, pair.frequencies).band;
+    const then = scorePair(pair.record, pair.matchedRecord, draft, pair.frequencies).band;
     if (then === 'review' && now !== 'review') wouldAppear++;
     if (pair.openReview && then !== 'review') wouldGo++;
     if (now === then) continue;

@@ -1,3 +1,4 @@
+import { decidingPairsOfSite } from '../../store/rule-impact';
 import { demoSiteRuleFile } from '../support/rule-files';
 import { call, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -72,6 +73,13 @@ describe('impact preview of a draft, on seeded data', () => {
     expect(apart.sites[0].matching).toMatchObject({ bandChanges: [{ from: 'review', to: 'distinct', count: 2 }], reviewTasks: { wouldAppear: 0, wouldGo: 2 } });
     const strict = await impactOf(withThresholds(1, 0.7));
     expect(strict.sites[0].matching).toMatchObject({ bandChanges: [{ from: 'autoLink', to: 'review', count: 1 }], linksChangingBand: 1, reviewTasks: { wouldAppear: 1, wouldGo: 0 } });
+  });
+
+  it('counts for each pair how common its values are among the other stored persons, as onboarding did', async () => {
+    const { rows } = await decidingPairsOfSite(platform.database.db, PARIS, 100, ['familyName']);
+    // three golden records (Dupont, Moreau, Valjean); Valjean's second record shares its name with the first
+    expect(rows.find((row) => row.record.familyName === 'Valjean')?.frequencies).toEqual({ familyName: { withValue: 1, withAnyValue: 3 } });
+    expect(rows.find((row) => row.record.familyName === 'Dupond')?.frequencies).toEqual({ familyName: { withValue: 0, withAnyValue: 3 } });
   });
 
   it('counts the golden records whose values another survivorship would change', async () => {

@@ -50,6 +50,18 @@ describe('matchingImpact', () => {
     });
   });
 
+  it('scores each pair with how common its values are, as onboarding did', () => {
+    // "Marie Dupont" shared by most stored persons: the exact names weigh less
+    const common = { withValue: 900, withAnyValue: 1000 };
+    const crowded: DecidingPair = { ...same, frequencies: { givenName: common, familyName: common } };
+    const alone = scorePair(same.record, same.matchedRecord, current).probability;
+    const inCrowd = scorePair(crowded.record, crowded.matchedRecord, current, crowded.frequencies).probability;
+    expect(inCrowd).toBeLessThan(alone);
+    const between = withThresholds((alone + inCrowd) / 2, 0.5);
+    expect(matchingImpact([same], current, between).bandChanges).toEqual([]);
+    expect(matchingImpact([crowded], current, between).bandChanges).toEqual([{ from: 'autoLink', to: 'review', count: 1 }]);
+  });
+
   it('finds nothing when no pair crosses a threshold', () => {
     expect(matchingImpact(pairs, current, withThresholds(0.99999, 0.4))).toEqual({
       pairs: 3,
