@@ -20,7 +20,7 @@ export interface BenchDatabase {
 export async function openBenchDatabase(): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) return freshDatabaseOn(serverUrl, `a fresh database on $DATABASE_URL's server`, async () => {});
-  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-match-'));
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-database-'));
   // as root, PostgreSQL runs as another user, who must be able to reach its data folder
   fs.chmodSync(dataRoot, 0o755);
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, 'pg'), port: await freePort(), persistent: false });
