@@ -22,9 +22,6 @@ export async function openDatabase(url: string, log: Log): Promise<Db> {
   return db;
 }
 
-/** Loads the published rules (on a first start, the rule files of RULES_DIR become version 1) and
- * polls for newer publications; a newer set that does not validate is reported and the last valid
- * rules stay in force. Refuses to start without a valid set. */
 /** The published rules; when they no longer validate (an upgrade that requires new fields), the
  * global rules are first completed from the shipped rule files, and that is said. */
 export async function loadPublishedRules(db: Db, rulesDir: string, log: Log): Promise<PublishedRules> {
@@ -41,6 +38,9 @@ export async function loadPublishedRules(db: Db, rulesDir: string, log: Log): Pr
   }
 }
 
+/** Loads the published rules (on a first start, the rule files of RULES_DIR become version 1) and
+ * polls for newer publications; a newer set that does not validate is reported and the last valid
+ * rules stay in force. Refuses to start without a valid set. */
 export async function loadRules(config: Config, db: Db, log: Log): Promise<{ rules: PublishedRules; watcher: RulesPolling }> {
   const rules = await loadPublishedRules(db, config.rulesDir, log);
   const inForce = () => rules.siteIds().map((id) => `${id}@${rules.forSite(id)!.version.slice(0, 12)}`).join(', ');

@@ -1,7 +1,7 @@
 import { RulesError, type RuleFileError } from '../core/rules/rule-file-error';
 import { buildScopedRuleSet, ruleFileHash, scopeOfRuleFile } from '../core/rules/rule-scope';
 import type { SiteRulesSource, VersionedSiteRules } from '../core/rules/types';
-import { insertPublication, latestPublications, newestPublicationId } from '../store/rule-publications';
+import { insertPublication, latestPublications, lockPublications, newestPublicationId } from '../store/rule-publications';
 import { rememberRuleVersion } from '../store/rule-versions';
 import type { Db } from './db';
 import { readRuleSet, readRuleFile, siteFileNames } from './rule-files';
@@ -37,8 +37,8 @@ export class PublishedRules implements SiteRulesSource {
 
   private constructor(private readonly db: Db) {}
 
-  /** Seeds scopes that have no publication from the rule files, then loads; throws a RulesError
-   * when no valid rule set can be put in force. */
+  /** Seeds every scope from the rule files when nothing is published yet, then loads; throws a
+   * RulesError when no valid rule set can be put in force. */
   static async load(db: Db, seedDirectory: string): Promise<PublishedRules> {
     await seedFromRuleFiles(db, seedDirectory);
     const rules = new PublishedRules(db);
@@ -80,31 +80,37 @@ export class PublishedRules implements SiteRulesSource {
     const publications = await latestPublications(this.db);
     if (publications.length === 0) return { changed: false, errors: [{ file: 'global.json', pointer: '', reason: 'no rules are published' }] };
     const ruleSet = buildScopedRuleSet(new Map(publications.map((publication) => [publication.scope, publication.fileText])));
-    this.readPublicationId = Math.max(...publications.map((publication) => publication.id));
-    if (!ruleSet.ok) return { changed: false, errors: ruleSet.errors };
+    const readId = Math.max(...publications.map((publication) => publication.id));
+    if (!ruleSet.ok) {
+      // an invalid set is reported once, not at every poll
+      this.readPublicationId = readId;
+      return { changed: false, errors: ruleSet.errors };
+    }
     // stored before they come into force: every hash a decision records can be looked up
     for (const [siteId, versioned] of ruleSet.sites) await rememberRuleVersion(this.db, siteId, versioned);
     this.sites = ruleSet.sites;
+    // only now: should storing a version fail, the next poll reads this set again
+    this.readPublicationId = readId;
     return { changed: true, errors: [] };
   }
 }
 
 /** On a first start (no publication at all), publishes the rule files of the directory as version
- * 1 of each scope; afterwards the database is the source of truth and the files are not read. The
- * files must validate as a whole. Several processes may start at once: the first insert of a
- * (scope, version) wins, the same content from the others is ignored. */
-export async function seedFromRuleFiles(db: Db, directory: string): Promise<string[]> {
-  if ((await newestPublicationId(db)) > 0) return [];
+ * 1 of each scope, all or none; afterwards the database is the source of truth and the files are
+ * not read. The files must validate as a whole. Several processes may start at once: they take
+ * turns with the publishers, and the first one seeds. */
+export async function seedFromRuleFiles(db: Db, directory: string): Promise<void> {
+  if ((await newestPublicationId(db)) > 0) return;
   const ruleSet = readRuleSet(directory);
   if (!ruleSet.ok) throw new RulesError(ruleSet.errors);
-  const files = ['global.json', ...siteFileNames(directory)];
-  for (const file of files) {
-    const read = readRuleFile(directory, file);
-    if (!read.ok) throw new RulesError([read.error]);
-    const content: unknown = JSON.parse(read.file.text);
-    await insertPublication(
-      db,
-      {
+  await db.transaction(async (trx) => {
+    await lockPublications(trx);
+    if ((await newestPublicationId(trx)) > 0) return;
+    for (const file of ['global.json', ...siteFileNames(directory)]) {
+      const read = readRuleFile(directory, file);
+      if (!read.ok) throw new RulesError([read.error]);
+      const content: unknown = JSON.parse(read.file.text);
+      await insertPublication(trx, {
         scope: scopeOfRuleFile(file),
         version: 1,
         content,
@@ -112,9 +118,7 @@ export async function seedFromRuleFiles(db: Db, directory: string): Promise<stri
         contentHash: ruleFileHash(content),
         author: RULE_FILES_AUTHOR,
         comment: `initial import from rules/${file}`,
-      },
-      { ignoreExisting: true },
-    );
-  }
-  return files.map(scopeOfRuleFile);
+      });
+    }
+  });
 }

@@ -4,15 +4,11 @@ import { GLOBAL_SCOPE, ruleFileHash, ruleFileOfScope } from '../core/rules/rule-
 import type { GlobalRuleFile, VersionedSiteRules } from '../core/rules/types';
 import type { Db } from '../runtime/db';
 import { appendChange } from '../store/change-log';
-import { findPublication, insertPublication, isUniqueViolation, latestPublication, type RulePublication } from '../store/rule-publications';
+import { findPublication, insertPublication, isUniqueViolation, latestPublication, lockPublications, type RulePublication } from '../store/rule-publications';
 import type { User } from '../store/users';
 import { AppError, conflict, notFound } from '../api/errors';
 import { requestApproval, type RuleApproval } from '../store/rule-approvals';
 import { checkRuleSetWith, invalidRules, type RuleFileBody } from './rule-validation';
-
-/** Publishes of every scope take this transaction-level advisory lock, one after the other, so
- * each is validated against exactly the set it joins (a global change can break a site file). */
-const PUBLISH_LOCK = 7_013_001;
 
 export interface PublishRequest {
   scope: string;
@@ -114,7 +110,7 @@ export async function checkedBase(
   contentHash: string,
   fileText: string,
 ): Promise<{ latest: RulePublication | undefined; sites: Map<string, VersionedSiteRules> }> {
-  await trx.raw('SELECT pg_advisory_xact_lock(?)', [PUBLISH_LOCK]);
+  await lockPublications(trx);
   const latest = await latestPublication(trx, scope);
   const current = latest?.version ?? 0;
   if (baseVersion !== current) throw staleBase(scope, baseVersion, latest);

@@ -78,9 +78,8 @@ export async function newestPublicationId(db: Queryable): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Inserts a version; a (scope, version) that exists already raises a unique violation, unless
- * `ignoreExisting` (the seed, which several processes may run at once). */
-export async function insertPublication(db: Queryable, publication: NewRulePublication, options: { ignoreExisting?: boolean } = {}): Promise<number | undefined> {
+/** Inserts a version; a (scope, version) that exists already raises a unique violation. */
+export async function insertPublication(db: Queryable, publication: NewRulePublication): Promise<number> {
   const insert = db('rule_publications').insert({
     scope: publication.scope,
     version: publication.version,
@@ -92,8 +91,16 @@ export async function insertPublication(db: Queryable, publication: NewRulePubli
     approved_by: publication.approvedBy ?? null,
     restores_version: publication.restoresVersion ?? null,
   });
-  const rows: Array<{ id: string }> = await (options.ignoreExisting ? insert.onConflict(['scope', 'version']).ignore() : insert).returning('id');
-  return rows.length > 0 ? Number(rows[0].id) : undefined;
+  const [row]: Array<{ id: string }> = await insert.returning('id');
+  return Number(row.id);
+}
+
+/** Publishes (and the first seed) take this transaction-level advisory lock, one after the other,
+ * so each is validated against exactly the set it joins (a global change can break a site file). */
+const PUBLISH_LOCK = 7_013_001;
+
+export async function lockPublications(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(?)', [PUBLISH_LOCK]);
 }
 
 export function isUniqueViolation(error: unknown): boolean {
