@@ -12,7 +12,7 @@ export const API_COMMANDS = ['diff', 'publish', 'rollback', 'export'] as const;
 
 export const API_USAGE = `  npm run rules -- diff <file>                              the file against the version in force
   npm run rules -- diff --scope S --from V --to V            two published versions (or draft ids) of a scope
-  npm run rules -- publish <file> --comment "why" [--base V]  publish the file (refused if V is no longer current)
+  npm run rules -- publish <file> --comment "why" --base V    publish the file (refused if V is no longer current)
   npm run rules -- rollback --scope S --to V [--comment "why"] publish version V's content again
   npm run rules -- export [--dir rules]                      write the versions in force as files
   scope: global or a site id; a file's scope is its name (global.json, sites/<site>.json)
@@ -103,9 +103,9 @@ async function publish(target: RulesApiTarget, positionals: string[], flags: Fla
   if (positionals.length !== 1) throw new UsageError('publish: give exactly one rule file');
   if (!flags.comment?.trim()) throw new UsageError('publish: --comment "why" is required');
   const file = readLocalFile(positionals[0]);
-  // without --base the change is based on the version in force now
-  const baseVersion =
-    flags.base !== undefined ? versionFlag(flags.base, 'base') : (await rulesApi<Publication>(target, 'GET', `/api/rules/${file.scope}/versions/current`)).version;
+  // no default: "the version in force now" would silently overwrite what others published since the export
+  if (flags.base === undefined) throw new UsageError('publish: --base V is required: the version your file was exported from (export and diff print it)');
+  const baseVersion = versionFlag(flags.base, 'base');
   const published = await rulesApi<PublishOutcome>(target, 'POST', `/api/rules/${file.scope}/publish`, { text: file.text, baseVersion, comment: flags.comment });
   if (published.state === 'pending') return printPending(published, target, io);
   io.print(`${ruleFileOfScope(published.scope)}: version ${published.version} published (was ${baseVersion})`);

@@ -54,7 +54,7 @@ describe('npm run rules -- diff | publish | rollback | export, against the API',
     const diff = await rules('diff', lyonFile());
     expect(diff.out).toContain('-      "autoLink": 0.93,\n+      "autoLink": 0.9,');
 
-    const published = await rules('publish', lyonFile(), '--comment', 'fewer reviews at Lyon');
+    const published = await rules('publish', lyonFile(), '--comment', 'fewer reviews at Lyon', '--base', '1');
     expect(published).toMatchObject({ exitCode: 0, err: '' });
     expect(published.out).toContain(`sites/${LYON}.json: version 2 published (was 1)`);
     expect(published.out).toContain(`${LYON} decides under rules version ${platform.rules.forSite(LYON)!.version}`);
@@ -68,7 +68,7 @@ describe('npm run rules -- diff | publish | rollback | export, against the API',
 
   it('prints every problem of a refused file as file: pointer: reason', async () => {
     editLyon((site) => (site.matching.priorProbability = 0.5));
-    const refused = await rules('publish', lyonFile(), '--comment', 'try');
+    const refused = await rules('publish', lyonFile(), '--comment', 'try', '--base', '2');
     expect(refused.exitCode).toBe(1);
     expect(refused.err).toContain(`sites/${LYON}.json: /matching/priorProbability: locked by global.json`);
   });
