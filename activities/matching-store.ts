@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../runtime/db';
 import type { CustomerRecord } from '../core/customer';
 import type { BlockingKey, MatchField, MatchingRules } from '../core/rules/types';
-import { MATCH_KEY_COLUMNS, type MatchKeyColumn, type MatchKeys } from '../core/matching/keys';
+import { MATCH_KEY_COLUMNS, matchKeys, type MatchKeyColumn, type MatchKeys } from '../core/matching/keys';
 import type { CandidateRecord } from '../core/matching/score';
 import type { TermFrequencies } from '../core/matching/term-frequency';
 
@@ -76,12 +76,22 @@ const PERSONS_COUNT_TTL_MS = 10_000;
 const personsWithAnyValue = new WeakMap<Db, Map<MatchKeyColumn, { count: number; countedAt: number }>>();
 
 /** For each comparison with termFrequency, how many stored persons share the incoming value and
- * how many have any value in that field (see core/matching/term-frequency). */
-export async function findTermFrequencies(db: Db, keys: MatchKeys, matching: MatchingRules): Promise<TermFrequencies> {
+ * how many have any value in that field (see core/matching/term-frequency). Given the candidates,
+ * only values one of them shares are counted. Pass the pool, not a transaction: the totals are
+ * cached per pool. */
+export async function findTermFrequencies(
+  db: Db,
+  keys: MatchKeys,
+  matching: MatchingRules,
+  candidates?: readonly CandidateRecord[],
+): Promise<TermFrequencies> {
   const frequencies: TermFrequencies = {};
+  // only an exact agreement is weighed by frequency: a value no candidate shares needs no count
+  const candidateKeys = candidates?.map((candidate) => matchKeys(candidate.record));
   const adjusted = matching.comparisons.flatMap(({ field, termFrequency }) => {
     const column = MATCH_KEY_COLUMNS[field];
-    return termFrequency && column && keys[column] !== null ? [{ field, column }] : [];
+    const shared = column && keys[column] !== null && (candidateKeys?.some((other) => other[column] === keys[column]) ?? true);
+    return termFrequency && column && shared ? [{ field, column }] : [];
   });
   if (adjusted.length === 0) return frequencies;
   const withValue = await db.raw<{ rows: { field: MatchField; persons: string }[] }>(

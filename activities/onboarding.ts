@@ -12,6 +12,7 @@ import { saveMatchEvaluation } from '../store/match-evaluations';
 import { rememberRuleVersion } from '../store/rule-versions';
 import { getSourceRecord, markRejected, saveNormalised, setOutcome, type SourceRecord } from '../store/source-records';
 import { openTask } from '../store/tasks';
+import type { TermFrequencies } from '../core/matching/term-frequency';
 import { findCandidateRecords, findTermFrequencies } from './matching-store';
 import { giveOwnGoldenRecord, mergeIntoGoldenRecord } from './golden-records';
 
@@ -161,10 +162,7 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
         const sourceRecord = await getSourceRecord(trx, sourceRecordId, { forUpdate: true });
         if (sourceRecord.outcome) return sourceRecord.outcome;
         const { rules: siteRules, version } = await rulesOf(sourceRecord.siteId);
-        if (recheck) {
-          const { ranked } = await rankedCandidates(trx, sourceRecord, siteRules.matching);
-          if (ranked.some((candidate) => candidate.score.band !== 'distinct')) return { outcome: 'matchChanged' as const };
-        }
+        if (recheck && (await matchesAnyGoldenRecord(trx, db, sourceRecord, siteRules.matching))) return { outcome: 'matchChanged' as const };
         const golden = await giveOwnGoldenRecord(trx, sourceRecord, siteRules, version, actor);
         const outcome: OnboardingOutcome = { outcome: 'created', sourceRecordId, customerId: golden.id, rulesVersion: version };
         await setOutcome(trx, sourceRecordId, outcome);
@@ -174,20 +172,37 @@ export function createOnboardingActivities({ db, rules, startReview }: Onboardin
   };
 }
 
-/** The best-scoring golden records for a record, kept-distinct ones left out, best first. */
-async function rankedCandidates(db: Db, sourceRecord: SourceRecord, matching: MatchingRules) {
+/** The candidates blocking finds for a stored record, with its normalised record and keys. */
+async function candidatesOf(db: Db, sourceRecord: SourceRecord, matching: MatchingRules) {
   const record = normalisedOf(sourceRecord);
   const keys = matchKeys(record);
-  const candidates = await findCandidateRecords(db, keys, matching, {
-    excludeSourceRecordId: sourceRecord.id,
-    limit: matching.maxCandidates,
-  });
+  const candidates = await findCandidateRecords(db, keys, matching, { excludeSourceRecordId: sourceRecord.id, limit: matching.maxCandidates });
+  return { record, keys, candidates };
+}
+
+/** The best-scoring golden records for a record, kept-distinct ones left out, best first. */
+async function rankedCandidates(db: Db, sourceRecord: SourceRecord, matching: MatchingRules) {
+  const { record, keys, candidates } = await candidatesOf(db, sourceRecord, matching);
   const keptDistinct = await customersKeptDistinctFrom(db, sourceRecord.id);
-  const frequencies = await findTermFrequencies(db, keys, matching);
+  const frequencies = await findTermFrequencies(db, keys, matching, candidates);
   const ranked = rankCandidates(record, candidates, matching, frequencies)
     .filter((candidate) => !keptDistinct.has(candidate.customerId))
     .slice(0, EVALUATIONS_KEPT);
   return { ranked, candidates: candidates.length };
+}
+
+/** Whether a golden record (not kept distinct) now scores above the distinct band: the recheck
+ * under the creation lock, kept short. Term frequencies only ever lower a weight, so they (and the
+ * kept-distinct pairs) are read only when a candidate is above distinct without them; `counts` is
+ * the pool, whose cached totals serve every transaction. */
+async function matchesAnyGoldenRecord(trx: Db, counts: Db, sourceRecord: SourceRecord, matching: MatchingRules): Promise<boolean> {
+  const { record, keys, candidates } = await candidatesOf(trx, sourceRecord, matching);
+  const aboveDistinct = (frequencies: TermFrequencies) =>
+    rankCandidates(record, candidates, matching, frequencies).filter((candidate) => candidate.score.band !== 'distinct');
+  if (aboveDistinct({}).length === 0) return false;
+  const keptDistinct = await customersKeptDistinctFrom(trx, sourceRecord.id);
+  const frequencies = await findTermFrequencies(counts, keys, matching, candidates);
+  return aboveDistinct(frequencies).some((candidate) => !keptDistinct.has(candidate.customerId));
 }
 
 function normalisedOf(sourceRecord: SourceRecord): CustomerRecord {

@@ -81,7 +81,7 @@ async function runMatcher(db: Db, records: LabelledRecord[], rules: GlobalRuleFi
     const record = normaliseRecord(raw, rules.normalisation);
     const keys = matchKeys(record);
     const candidates = await findCandidateRecords(db, keys, matching, { limit: matching.maxCandidates });
-    const scored = scoreCandidates(record, candidates, matching, await findTermFrequencies(db, keys, matching));
+    const scored = scoreCandidates(record, candidates, matching, await findTermFrequencies(db, keys, matching, candidates));
     run.candidatePairs += scored.length;
     for (const candidate of scored) {
       const pair = pairKey(id, benchIdBySourceRecord.get(candidate.sourceRecordId)!);
