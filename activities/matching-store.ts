@@ -105,7 +105,8 @@ export async function findTermFrequencies(
   return frequencies;
 }
 
-async function countPersonsWithAnyValue(db: Db, column: MatchKeyColumn): Promise<number> {
+/** Persons (golden records) with any value in a match-key column, cached per pool for a few seconds. */
+export async function countPersonsWithAnyValue(db: Db, column: MatchKeyColumn): Promise<number> {
   const counts = personsWithAnyValue.get(db) ?? new Map();
   personsWithAnyValue.set(db, counts);
   const cached = counts.get(column);

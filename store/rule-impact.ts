@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countPersonsWithAnyValue } from '../activities/matching-store';
 import { MATCH_KEY_COLUMNS } from '../core/matching/keys';
 import type { TermFrequencies } from '../core/matching/term-frequency';
 import type { DecidingPair, GoldenRecordSources } from '../core/rules/rule-impact';
@@ -49,12 +50,7 @@ export async function decidingPairsOfSite(
      LIMIT ?`,
     [siteId, ...columns.flatMap(({ column }) => [column, column]), limit],
   );
-  const withAnyValue = await Promise.all(
-    columns.map(async ({ column }) => {
-      const [row] = (await db('source_records').whereNotNull('customer_id').whereNotNull(column).countDistinct({ persons: 'customer_id' })) as { persons: string }[];
-      return Number(row?.persons ?? 0);
-    }),
-  );
+  const withAnyValue = await Promise.all(columns.map(({ column }) => countPersonsWithAnyValue(db, column)));
   const frequenciesOf = (row: Record<string, any>): TermFrequencies =>
     Object.fromEntries(
       columns.flatMap(({ field }, index) =>
