@@ -140,6 +140,18 @@ export async function listAuditRuns(
   return { runs: await withScorecards(db, rows), total: Number(count) };
 }
 
+/** The runs a report's trend chart shows: the run itself and the completed runs of its site that
+ * started before it, newest first, at most `limit`, with their scorecards. */
+export async function runsUpTo(db: Queryable, run: Pick<AuditRunSummary, 'id' | 'siteId' | 'startedAt'>, limit: number): Promise<AuditRunSummary[]> {
+  const rows = await db('audit_runs')
+    .where({ site_id: run.siteId })
+    // the run by its id: started_at has microseconds, the Date it is compared with does not
+    .where((query) => query.where({ status: 'completed' }).where('started_at', '<=', run.startedAt).orWhere({ id: run.id }))
+    .orderBy([{ column: 'started_at', order: 'desc' }, 'id'])
+    .limit(limit);
+  return withScorecards(db, rows);
+}
+
 async function withScorecards(db: Queryable, rows: Record<string, any>[]): Promise<AuditRunSummary[]> {
   const results = await db('audit_check_results')
     .whereIn(
