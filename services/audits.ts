@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../core/workflow-ids';
 import type { Db } from '../runtime/db';
 import { ensureAuditRun, markAuditRunFinished } from '../store/audit-runs';
@@ -20,6 +20,8 @@ export async function startAuditRun(
   try {
     await deps.client.workflow.start('auditRun', { taskQueue: deps.taskQueue, workflowId, args: [{ siteId }] });
   } catch (error) {
+    // the same millisecond twice: one run, started by the first request, which this one follows
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { runId, workflowId };
     await markAuditRunFinished(deps.db, runId, 'failed');
     throw error;
   }
