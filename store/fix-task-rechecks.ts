@@ -49,9 +49,11 @@ export async function recheckFixTasksOfRecord(trx: Knex.Transaction, record: Rev
     .forUpdate()
     .select('id', 'details');
   const outcome: RecheckOutcome = { resolved: [], narrowed: [] };
+  // one statement for the problems of every task
+  const stillFailing = await problemsRemaining(trx, record.siteId, tasks.flatMap((task) => task.details.problems ?? []), context.rules);
   for (const task of tasks) {
     const problems = task.details.problems ?? [];
-    const remaining = await problemsRemaining(trx, record.siteId, problems, context.rules);
+    const remaining = stillFailing.filter((found) => problems.some((problem) => sameProblem(problem, found)));
     if (remaining.length === problems.length) continue;
     const fixed = problems.filter((problem) => !remaining.some((left) => sameProblem(left, problem)));
     const entry = { entityType: 'task' as const, entityId: task.id, siteId: record.siteId, actor: context.actor, rulesVersion: context.rulesVersion };
@@ -92,9 +94,10 @@ export async function recheckFixTasksOfRecord(trx: Knex.Transaction, record: Rev
   return outcome;
 }
 
-/** The task's problems its records still have under the rules given, with today's reasons. A
+/** The problems their records still have under the rules given, with today's reasons. A
  * check the rules no longer hold is no problem any more, as for an audit under those rules. */
 async function problemsRemaining(trx: Knex.Transaction, siteId: string, problems: readonly Problem[], rules: SiteRules): Promise<Problem[]> {
+  if (problems.length === 0) return [];
   const checkIds = new Set(problems.map((problem) => problem.checkId));
   const checks = rules.audits.checks.filter((check) => checkIds.has(check.id));
   const failing = await failingChecksOf(
