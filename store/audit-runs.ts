@@ -72,10 +72,6 @@ export async function findAuditRunPlan(db: Queryable, runId: string): Promise<Au
   };
 }
 
-export async function findAuditRunIdByWorkflow(db: Queryable, workflowId: string): Promise<string | undefined> {
-  return (await db('audit_runs').where({ workflow_id: workflowId }).first('id'))?.id;
-}
-
 /** Progress while the run pages: rows scanned, recounted from the pages so a retried page counts once. */
 export async function recountRowsScanned(db: Queryable, runId: string): Promise<number> {
   const [row] = await db('audit_runs')

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { TrendRun } from '../../core/audits/trend-chart';
 import type { AuditRunSummary } from '../../core/audits/types';
 import type { SiteRulesSource } from '../../core/rules/types';
@@ -8,7 +8,8 @@ import { canActOnSite, findUserByToken, type Role } from '../../store/users';
 import { renderAuditReportPage } from './audit-report-templates';
 import { auditReportPageModel, type StoredFailingRows } from './audit-report-view';
 import { sendHtml } from './html-response';
-import { renderMessagePage, type MessagePageModel } from './review-templates';
+import { sendMessage } from './link-pages';
+import type { MessagePageModel } from './review-templates';
 import { formatTime } from './review-view';
 
 /** Where the report's figures come from: the audit engine's store. */
@@ -113,6 +114,3 @@ function pageQuery(req: Request): { check?: string; offset: number } {
   return { check, offset };
 }
 
-function sendMessage(res: Response, status: number, page: MessagePageModel): void {
-  sendHtml(res, status, (nonce) => renderMessagePage(page, nonce));
-}

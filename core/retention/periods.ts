@@ -1,5 +1,5 @@
 import { nominalMilliseconds, parseIsoDuration } from '../rules/duration';
-import type { ErasureRules, RetentionCategory, RetentionRules } from './types';
+import type { ErasureRules } from './types';
 
 /** The instant before which data of a category counts as expired: `now` minus the period, years
  * and months counted on the calendar (UTC), the rest in elapsed time. */
@@ -9,13 +9,6 @@ export function retentionCutoff(now: Date, inactiveFor: string): Date {
   const cutoff = new Date(now.getTime());
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - period.years, cutoff.getUTCMonth() - period.months);
   return new Date(cutoff.getTime() - nominalMilliseconds({ ...period, years: 0, months: 0 }));
-}
-
-/** Every category's cutoff, as ISO strings (what a purge records and its workflow carries). */
-export function retentionCutoffs(now: Date, rules: RetentionRules): Record<RetentionCategory, string> {
-  return Object.fromEntries(
-    Object.entries(rules.categories).map(([category, rule]) => [category, retentionCutoff(now, rule.inactiveFor).toISOString()]),
-  ) as Record<RetentionCategory, string>;
 }
 
 /** The erasure deadline of a jurisdiction, or the default one. */
