@@ -413,13 +413,13 @@ const schemas: Record<string, Schema> = {
         siteId: string,
         matching: {
           type: 'object',
-          description: 'changed: false when the draft leaves matching as it is; otherwise total, examined, sampled, pairs, bandChanges [{ from, to, count }], linksChangingBand, reviewTasks { wouldAppear, wouldGo }',
+          description: 'changed: false when the draft leaves matching as it is; otherwise total, examined, sampled, pairs, bandChanges [{ from, to, count }], linksChangingBand, reviewTasks { wouldAppear, wouldGo }; or computed: false and reason when the data did not come within the time budget',
           properties: { changed: { type: 'boolean' } },
           required: ['changed'],
         },
         survivorship: {
           type: 'object',
-          description: 'changed: false when the draft leaves survivorship as it is; otherwise total, examined, sampled, goldenRecords, changing, fieldChanges { field: count }',
+          description: 'changed: false when the draft leaves survivorship as it is; otherwise total, examined, sampled, goldenRecords, changing, fieldChanges { field: count }; or computed: false and reason when the data did not come within the time budget',
           properties: { changed: { type: 'boolean' } },
           required: ['changed'],
         },

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { auditImpact, auditInputsChanged, type AuditImpact } from '../core/audits/audit-impact';
 import { jsonEqual } from '../core/json';
 import { matchingImpact, survivorshipImpact, type MatchingImpact, type SurvivorshipImpact } from '../core/rules/rule-impact';
@@ -27,7 +28,9 @@ interface Coverage {
   sampled: boolean;
 }
 
-type Section<T> = { changed: false } | ({ changed: true } & Coverage & T);
+/** Not computed: the data did not come within the time budget. */
+type TimedOut = { changed: true; computed: false; reason: string };
+type Section<T> = { changed: false } | ({ changed: true } & Coverage & T) | TimedOut;
 
 export interface SiteImpact {
   siteId: string;
@@ -54,9 +57,9 @@ export interface RuleImpact {
   elapsedMs: number;
 }
 
-const AUDIT_TIMED_OUT = 'not computed: the checks did not finish within the time budget; preview again with a smaller sampleLimit';
-/** The least time an audit statement is given, even when the budget is almost spent. */
-const MIN_AUDIT_STATEMENT_MS = 1000;
+const TIMED_OUT = 'not computed: the data did not come within the time budget; preview again with a smaller sampleLimit';
+/** The least time a statement is given, even when the budget is almost spent. */
+const MIN_STATEMENT_MS = 1000;
 
 /** What publishing the draft would change on the data as it is now, per affected site (the
  * caller's sites among them), without changing anything. */
@@ -95,12 +98,20 @@ async function siteImpact(db: Db, siteId: string, current: SiteRules | undefined
   return {
     siteId,
     matching: matchingChanged
-      ? section(await decidingPairsOfSite(db, siteId, sampleLimit, frequencyFields(current.matching, next.matching)), (pairs) =>
-          matchingImpact(pairs, current.matching, next.matching),
+      ? await section(
+          db,
+          deadline,
+          (snapshot) => decidingPairsOfSite(snapshot, siteId, sampleLimit, frequencyFields(current.matching, next.matching)),
+          (pairs) => matchingImpact(pairs, current.matching, next.matching),
         )
       : { changed: false },
     survivorship: survivorshipChanged
-      ? section(await goldenRecordsOfSite(db, siteId, sampleLimit), (goldens) => survivorshipImpact(goldens, current.survivorship, next.survivorship))
+      ? await section(
+          db,
+          deadline,
+          (snapshot) => goldenRecordsOfSite(snapshot, siteId, sampleLimit),
+          (goldens) => survivorshipImpact(goldens, current.survivorship, next.survivorship),
+        )
       : { changed: false },
     audits: auditsChanged ? await auditsImpact(db, siteId, current, next, sampleLimit, deadline) : { changed: false },
   };
@@ -116,7 +127,7 @@ export async function auditsImpact(db: Db, siteId: string, current: SiteRules, n
     rules.audits.checks.map((check) => checkSql(check, { asOf, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry }));
   const [now, draft] = [sqlOf(current), sqlOf(next)];
   try {
-    const timeLeft = () => Math.max(deadline - Date.now(), MIN_AUDIT_STATEMENT_MS);
+    const timeLeft = () => Math.max(deadline - Date.now(), MIN_STATEMENT_MS);
     const checks = [...now, ...draft];
     return await inReadOnlySnapshot(db, timeLeft(), async (snapshot) => {
       const sample = await countChecks(snapshot, siteId, checks, sampleLimit);
@@ -132,11 +143,23 @@ export async function auditsImpact(db: Db, siteId: string, current: SiteRules, n
       return { changed: true as const, computed: true as const, ...coverage, ...impact, fixTasks: { now: fixNow!, draft: fixDraft! } };
     });
   } catch (error) {
-    if (isStatementTimeout(error)) return { changed: true, computed: false, reason: AUDIT_TIMED_OUT };
+    if (isStatementTimeout(error)) return { changed: true, computed: false, reason: TIMED_OUT };
     throw error;
   }
 }
 
-function section<Row, T>(sample: Sampled<Row>, compute: (rows: Row[]) => T): Section<T> {
-  return { changed: true, total: sample.total, examined: sample.rows.length, sampled: sample.rows.length < sample.total, ...compute(sample.rows) };
+/** A sample read on a read-only snapshot whose statements end at the deadline, then figured. */
+async function section<Row, T>(
+  db: Db,
+  deadline: number,
+  read: (snapshot: Knex.Transaction) => Promise<Sampled<Row>>,
+  compute: (rows: Row[]) => T,
+): Promise<Section<T>> {
+  try {
+    const sample = await inReadOnlySnapshot(db, Math.max(deadline - Date.now(), MIN_STATEMENT_MS), read);
+    return { changed: true, total: sample.total, examined: sample.rows.length, sampled: sample.rows.length < sample.total, ...compute(sample.rows) };
+  } catch (error) {
+    if (isStatementTimeout(error)) return { changed: true, computed: false, reason: TIMED_OUT };
+    throw error;
+  }
 }
