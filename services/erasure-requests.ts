@@ -3,8 +3,8 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ERASURE_DECISIONS, holdRefusal, type ErasureDecision, type ErasureDecisionRequest, type ErasureDecisionResult } from '../core/erasure';
 import { isUuid } from '../core/ids';
-import { foldText } from '../core/matching/keys';
-import { normaliseBirthDate, normalisePhone } from '../core/normalise';
+import { matchKeys } from '../core/matching/keys';
+import { normaliseRecord } from '../core/normalise';
 import { erasureDeadlineFor, lengthOf, shortestDuration } from '../core/retention/periods';
 import type { SiteRulesSource } from '../core/rules/types';
 import { workflowIds } from '../core/workflow-ids';
@@ -84,16 +84,20 @@ async function findPerson(db: Db, rules: SiteRulesSource, filing: ErasureFiling)
   if (filing.customerId && (await db('customers').where({ id: filing.customerId }).first('id'))) customerIds.add(filing.customerId);
   const given = filing.identifyingFields;
   if (given) {
-    const phones = new Set(
-      rules.siteIds().map((siteId) => normalisePhone(given.phone, rules.forSite(siteId)!.rules.normalisation.defaultPhoneCountry)).filter((phone): phone is string => !!phone),
-    );
+    // the match keys onboarding stored, derived the same way under each site's normalisation
+    const keys = rules.siteIds().map((siteId) => matchKeys(normaliseRecord(given, rules.forSite(siteId)!.rules.normalisation)));
+    const present = (column: 'email_key' | 'phone_key' | 'family_name_key') => [...new Set(keys.map((key) => key[column]).filter((value): value is string => !!value))];
+    const emails = present('email_key');
+    const phones = present('phone_key');
+    const namesAndBirthDates = [...new Set(keys.filter((key) => key.family_name_key && key.birth_date).map((key) => `${key.family_name_key}|${key.birth_date}`))];
     const matches = await db('source_records')
       .where((q) => {
-        if (given.email) q.orWhere('email_key', given.email.trim().toLowerCase());
-        if (phones.size > 0) q.orWhereIn('phone_key', [...phones]);
-        const family = foldText(given.familyName);
-        const birthDate = normaliseBirthDate(given.birthDate);
-        if (family && birthDate) q.orWhere((both) => both.where('family_name_key', family).where('birth_date', birthDate));
+        if (emails.length > 0) q.orWhereIn('email_key', emails);
+        if (phones.length > 0) q.orWhereIn('phone_key', phones);
+        for (const both of namesAndBirthDates) {
+          const [family, birthDate] = both.split('|');
+          q.orWhere((pair) => pair.where('family_name_key', family).where('birth_date', birthDate));
+        }
       })
       .select('id', 'customer_id');
     for (const match of matches) {
