@@ -54,7 +54,9 @@ export interface AuditSide {
 /** What the checks read from a site's rules: the checks themselves, and what conformity,
  * validity (birth dates, postcodes) and the fix tasks read besides. */
 export function auditInputsOf(rules: SiteRules): unknown {
-  return { audits: rules.audits, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry };
+  // not the report's settings nor how many failing rows are kept: they move no score
+  const { checks, fixTasks } = rules.audits;
+  return { checks, fixTasks, fields: rules.fields, defaultCountry: rules.normalisation.defaultCountry };
 }
 
 export function auditInputsChanged(current: SiteRules, draft: SiteRules): boolean {
